@@ -1,0 +1,53 @@
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from infohus.accounts.permissions import needs_second_factor
+from infohus.accounts.services import SESSION_SIGNED_IN_AT, sign_out
+
+
+class SessionLifetimeMiddleware:
+    """Ends a session that has lasted longer than the absolute lifetime, however active.
+
+    The idle timeout is the session's own expiry (SESSION_COOKIE_AGE, renewed on each request).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            started = request.session.get(SESSION_SIGNED_IN_AT, 0)
+            if time.time() - started > settings.SESSION_ABSOLUTE_HOURS * 3600:
+                sign_out(request)
+                messages.info(request, _("Your session has ended. Please sign in again."))
+                return redirect(settings.LOGIN_URL)
+        return self.get_response(request)
+
+
+class SecondFactorRequiredMiddleware:
+    """Until the second factor is passed, a signed-in person can only finish signing in."""
+
+    EXEMPT_URL_NAMES = (
+        "accounts:second_factor", "accounts:enrol", "accounts:sign_out", "core:healthz", "set_language",
+    )
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self._exempt: set[str] | None = None
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated and not user.is_verified() and needs_second_factor(user):  # type: ignore[union-attr]
+            if self._exempt is None:
+                self._exempt = {reverse(name) for name in self.EXEMPT_URL_NAMES}
+            if request.path not in self._exempt and not request.path.startswith("/" + settings.STATIC_URL.lstrip("/")):
+                target = "accounts:second_factor" if user.totpdevice_set.filter(confirmed=True).exists() else "accounts:enrol"  # type: ignore[union-attr]
+                return redirect(target)
+        return self.get_response(request)

@@ -1,0 +1,94 @@
+"""The functions every view and endpoint uses to ask what the signed-in person may do.
+
+Capabilities come from the role of the membership a person is acting in (the one chosen with
+the organisation switcher), never from the user row.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from infohus.accounts.models import Membership
+from infohus.accounts.roles import Capability, role_can, role_needs_second_factor
+
+SESSION_MEMBERSHIP_KEY = "infohus_membership_id"
+
+
+def memberships_of(user: Any) -> list[Membership]:
+    """Active memberships of a user, loaded once per request."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cached: list[Membership] | None = getattr(user, "_infohus_memberships", None)
+    if cached is None:
+        cached = list(
+            Membership.objects.filter(user=user, is_active=True, organisation__is_active=True)
+            .select_related("organisation")
+            .order_by("organisation__name", "role")
+        )
+        user._infohus_memberships = cached
+    return cached
+
+
+def active_membership(request: HttpRequest) -> Membership | None:
+    memberships = memberships_of(request.user)
+    chosen = request.session.get(SESSION_MEMBERSHIP_KEY)
+    for membership in memberships:
+        if membership.pk == chosen:
+            return membership
+    return memberships[0] if memberships else None
+
+
+def has_capability(request: HttpRequest, capability: Capability) -> bool:
+    membership = active_membership(request)
+    return membership is not None and role_can(membership.role, capability)
+
+
+def needs_second_factor(user: Any) -> bool:
+    """Whether this user must pass a second factor before using the site."""
+    return any(role_needs_second_factor(m.role) for m in memberships_of(user))
+
+
+def is_fully_signed_in(request: HttpRequest) -> bool:
+    user = request.user
+    if not user.is_authenticated:
+        return False
+    return bool(user.is_verified()) or not needs_second_factor(user)  # type: ignore[union-attr]
+
+
+def require_capability(request: HttpRequest, capability: Capability) -> None:
+    if not is_fully_signed_in(request) or not has_capability(request, capability):
+        raise PermissionDenied
+
+
+def capability_required(capability: Capability) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """View decorator: sign-in (with a second factor where needed) and the capability."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            require_capability(request, capability)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def signed_in_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """View decorator for pages every signed-in person may open (their own start page)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_fully_signed_in(request):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped

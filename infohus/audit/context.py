@@ -1,0 +1,13 @@
+"""The request that is being served, so that services can stamp audit rows without a request."""
+
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    request_id: str = ""
+    ip_address: str | None = None
+
+
+current_request: ContextVar[RequestContext] = ContextVar("current_request", default=RequestContext())

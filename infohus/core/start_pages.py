@@ -1,0 +1,96 @@
+"""What each role's start page shows. Each section lists work that later features fill in;
+until then it says what will appear there."""
+
+from dataclasses import dataclass, field
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from infohus.accounts.models import Membership
+from infohus.accounts.roles import Role
+
+
+@dataclass(frozen=True)
+class Section:
+    title: Promise
+    empty: Promise
+    items: list[object] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StartPage:
+    title: Promise
+    sections: tuple[Section, ...]
+
+
+S = Section
+R = Role
+
+_PAGES: dict[Role, StartPage] = {
+    R.REPORTER: StartPage(_("Your concerns"), (
+        S(_("Concerns you reported"), _("The concerns you report will appear here with their status.")),
+    )),
+    R.RESOURCE_PERSON: StartPage(_("Concerns in your institution"), (
+        S(_("Waiting for local assessment"), _("Concerns from staff in your institution will appear here first.")),
+        S(_("Forwarded to the Info house"), _("Concerns you forward will appear here with their status.")),
+    )),
+    R.INFOHOUSE_COORDINATOR: StartPage(_("Info house"), (
+        S(_("Triage queue"), _("New concerns will appear here, the most urgent and oldest first.")),
+        S(_("Next triage meeting"), _("Scheduled triage meetings will appear here.")),
+        S(_("Cases you coordinate"), _("Cases opened after triage will appear here.")),
+    )),
+    R.CASE_WORKER: StartPage(_("Your cases"), (
+        S(_("Cases you manage"), _("Cases in which you are the case manager will appear here.")),
+        S(_("Reviews due"), _("Case reviews that are due will appear here.")),
+    )),
+    R.POLICE_LIAISON: StartPage(_("Police liaison"), (
+        S(_("Triage queue"), _("Concerns for the Info house triage will appear here.")),
+        S(_("Cases on which you are a team member"), _("Cases whose team you are on will appear here.")),
+    )),
+    R.PSYCHIATRY_LIAISON: StartPage(_("Psychiatry liaison"), (
+        S(_("Cases on which you are a team member"), _("Cases whose team you are on will appear here.")),
+    )),
+    R.MENTOR: StartPage(_("Your mentoring"), (
+        S(_("Your mentees"), _("The courses of mentoring you provide will appear here.")),
+        S(_("Follow-ups due"), _("Sessions whose next appointment is overdue will appear here.")),
+    )),
+    R.PARENT_COACH: StartPage(_("Your coaching"), (
+        S(_("Families you coach"), _("The courses of parent coaching you provide will appear here.")),
+        S(_("Follow-ups due"), _("Sessions whose next appointment is overdue will appear here.")),
+    )),
+    R.MENTOR_COACH: StartPage(_("Mentor coaching"), (
+        S(_("Mentors you coach"), _("The mentors you supervise will appear here.")),
+        S(_("Lending requests"), _("Requests to lend or borrow mentors will appear here.")),
+    )),
+    R.TRAINER: StartPage(_("Training"), (
+        S(_("Upcoming course runs"), _("The course runs you plan will appear here.")),
+        S(_("Overdue requirements"), _("People who are overdue for a required course will appear here.")),
+    )),
+    R.COMMUNITY_COORDINATOR: StartPage(_("Community work"), (
+        S(_("Community partners"), _("Your community partners will appear here.")),
+        S(_("Upcoming dialogue meetings"), _("Planned dialogue meetings and outreach will appear here.")),
+    )),
+    R.DIRECTORY_EDITOR: StartPage(_("Practice network"), (
+        S(_("Moderation queue"), _("Proposals sent through “Get involved” will appear here.")),
+    )),
+    R.ANALYST: StartPage(_("Statistics"), (
+        S(_("Dashboards"), _("Anonymised statistics about the work will appear here.")),
+    )),
+    R.DATA_PROTECTION_OFFICER: StartPage(_("Data protection"), (
+        S(_("Break-the-glass alerts"), _("Emergency access to records will appear here for your review.")),
+        S(_("Subject access requests"), _("Requests for a person's data will appear here.")),
+    )),
+    R.SYSTEM_ADMINISTRATOR: StartPage(_("Administration"), (
+        S(_("Recent account changes"), _("New users and membership changes will appear here.")),
+    )),
+}
+
+NO_MEMBERSHIP = StartPage(_("Welcome"), (
+    S(_("Your memberships"), _("You have no membership of an organisation yet. Ask your administrator to add you.")),
+))
+
+
+def start_page_for(membership: Membership | None) -> StartPage:
+    if membership is None:
+        return NO_MEMBERSHIP
+    return _PAGES[Role(membership.role)]

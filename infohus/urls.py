@@ -1,0 +1,12 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from infohus.accounts.admin import admin_site
+
+urlpatterns = [
+    path("", include("infohus.core.urls")),
+    path("accounts/", include("infohus.accounts.urls")),
+    path("audit/", include("infohus.audit.urls")),
+    path("i18n/set-language/", set_language, name="set_language"),
+    path("admin/", admin_site.urls),
+]
