@@ -1,12 +1,15 @@
 """Django admin, for system administrators only. Changes go through the account services so
 that each one is audited and deactivation ends sessions."""
 
+from functools import update_wrapper
 from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from infohus.accounts import services
@@ -27,6 +30,22 @@ class InfohusAdminSite(admin.AdminSite):
 
     def has_permission(self, request: HttpRequest) -> bool:
         return _is_administrator(request)
+
+    def admin_view(self, view: Any, cacheable: bool = False) -> Any:
+        inner = super().admin_view(view, cacheable)
+
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.user.is_authenticated and not self.has_permission(request):
+                raise PermissionDenied
+            return inner(request, *args, **kwargs)
+
+        return update_wrapper(guarded, inner)
+
+    def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        # One sign-in page for the whole site; a signed-in person without the role is refused.
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        return redirect_to_login(request.GET.get("next", request.get_full_path()))
 
 
 admin_site = InfohusAdminSite(name="admin")
