@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "axes",
     "infohus.audit",
     "infohus.accounts",
+    "infohus.directory",
     "infohus.core",
 ]
 

@@ -5,6 +5,7 @@ from infohus.accounts.admin import admin_site
 
 urlpatterns = [
     path("", include("infohus.core.urls")),
+    path("network/", include("infohus.directory.urls")),
     path("accounts/", include("infohus.accounts.urls")),
     path("audit/", include("infohus.audit.urls")),
     path("i18n/set-language/", set_language, name="set_language"),
