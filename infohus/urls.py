@@ -2,10 +2,12 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from infohus.accounts.admin import admin_site
+from infohus.directory.api import api as directory_api
 
 urlpatterns = [
     path("", include("infohus.core.urls")),
     path("network/", include("infohus.directory.urls")),
+    path("api/v1/directory/", directory_api.urls),
     path("accounts/", include("infohus.accounts.urls")),
     path("audit/", include("infohus.audit.urls")),
     path("i18n/set-language/", set_language, name="set_language"),

@@ -1,0 +1,28 @@
+"""The facet values that projects are tagged with: (facet, slug, English, Danish)."""
+
+TAGS: tuple[tuple[str, str, str, str], ...] = (
+    ("target_group", "young-people", "Young people", "Unge"),
+    ("target_group", "children", "Children", "Børn"),
+    ("target_group", "families", "Families and relatives", "Familier og pårørende"),
+    ("target_group", "prisoners", "Prisoners and probationers", "Indsatte og klienter"),
+    ("target_group", "psychiatric-diagnoses", "People with psychiatric diagnoses", "Personer med psykiatriske diagnoser"),
+    ("target_group", "returnees", "Returnees from conflict zones", "Hjemvendte fra konfliktzoner"),
+    ("target_group", "professionals", "Frontline professionals", "Fagprofessionelle"),
+    ("target_group", "communities", "Local communities", "Lokalsamfund"),
+    ("target_group", "victims", "Victims of extremism", "Ofre for ekstremisme"),
+    ("theme", "mentoring", "Mentoring and coaching", "Mentorer og coaching"),
+    ("theme", "exit", "Exit and disengagement", "Exit og udtræden"),
+    ("theme", "education", "Education and awareness", "Uddannelse og oplysning"),
+    ("theme", "training", "Training of professionals", "Uddannelse af fagfolk"),
+    ("theme", "dialogue", "Community dialogue", "Dialog med lokalsamfund"),
+    ("theme", "family-support", "Family support", "Familiestøtte"),
+    ("theme", "prison", "Prison and probation", "Fængsel og tilsyn"),
+    ("theme", "online", "Online and social media", "Online og sociale medier"),
+    ("theme", "multi-agency", "Multi-agency cooperation", "Tværfagligt samarbejde"),
+    ("theme", "treatment", "Psychological treatment", "Psykologisk behandling"),
+    ("extremism", "right-wing", "Right-wing extremism", "Højreekstremisme"),
+    ("extremism", "left-wing", "Left-wing extremism", "Venstreekstremisme"),
+    ("extremism", "religious", "Religiously motivated extremism", "Religiøst motiveret ekstremisme"),
+    ("extremism", "single-issue", "Single-issue extremism", "Enkeltsagsekstremisme"),
+    ("extremism", "hate-crime", "Hate crime", "Hadforbrydelser"),
+)
