@@ -52,6 +52,7 @@ migrate: venv static messages
 
 demo: migrate
 	$(MANAGE) demo
+	$(MANAGE) load_directory_sample
 
 run: demo
 	$(MANAGE) runserver 127.0.0.1:8000

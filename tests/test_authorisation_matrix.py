@@ -11,9 +11,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import infohus
 from conftest import sign_in_fully
-from tests.authz import ANONYMOUS, EVERYONE, PUBLIC, Row
-
 from infohus.accounts.people import PEOPLE
+from tests.authz import ANONYMOUS, EVERYONE, PUBLIC, Row
 
 
 def _all_rows() -> list[Row]:

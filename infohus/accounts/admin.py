@@ -6,9 +6,9 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db.models import QuerySet
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -117,7 +117,9 @@ class UserAdmin(AdministratorOnly, DjangoUserAdmin):
 
     @admin.action(description=_("Deactivate and end all sessions"))
     def deactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        ended = sum(services.deactivate_user(user=user, by=request.user) for user in queryset.filter(is_active=True))
+        ended = sum(
+            services.deactivate_user(user=user, by=request.user) for user in queryset.filter(is_active=True)
+        )
         self.message_user(request, _("Deactivated; %(count)d sessions ended.") % {"count": ended}, messages.SUCCESS)
 
     @admin.action(description=_("Reset second factor (the user enrols again)"))
@@ -139,7 +141,9 @@ class MembershipAdmin(AdministratorOnly, admin.ModelAdmin):
         if change:
             services.change_membership(membership=obj, role=obj.role, is_active=obj.is_active, by=request.user)
         else:
-            granted = services.grant_membership(user=obj.user, organisation=obj.organisation, role=obj.role, by=request.user)
+            granted = services.grant_membership(
+                user=obj.user, organisation=obj.organisation, role=obj.role, by=request.user
+            )
             obj.pk = granted.pk
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:

@@ -7,7 +7,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from infohus.accounts.models import Membership, Organisation, User
-from infohus.accounts.people import DEMO_PASSWORD, ORGANISATIONS, PEOPLE
+from infohus.accounts.people import DEMO_PASSWORD, EXTRA_MEMBERSHIPS, ORGANISATIONS, PEOPLE
 
 
 def demo_totp_key(username: str) -> str:
@@ -46,4 +46,6 @@ def create_demo_accounts(*, password: str = DEMO_PASSWORD) -> dict[str, User]:
             user=user, name="Demo authenticator", defaults={"key": demo_totp_key(person.username), "confirmed": True}
         )
         users[person.username] = user
+    for username, role, organisation in EXTRA_MEMBERSHIPS:
+        Membership.objects.get_or_create(user=users[username], organisation=organisations[organisation], role=role)
     return users

@@ -48,6 +48,6 @@ class SecondFactorRequiredMiddleware:
             if self._exempt is None:
                 self._exempt = {reverse(name) for name in self.EXEMPT_URL_NAMES}
             if request.path not in self._exempt and not request.path.startswith("/" + settings.STATIC_URL.lstrip("/")):
-                target = "accounts:second_factor" if user.totpdevice_set.filter(confirmed=True).exists() else "accounts:enrol"  # type: ignore[union-attr]
-                return redirect(target)
+                enrolled = user.totpdevice_set.filter(confirmed=True).exists()  # type: ignore[union-attr]
+                return redirect("accounts:second_factor" if enrolled else "accounts:enrol")
         return self.get_response(request)

@@ -75,3 +75,6 @@ class SignedInSession(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
     session_key = models.CharField(max_length=64, unique=True)
     started_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} since {self.started_at:%Y-%m-%d %H:%M}"

@@ -62,4 +62,8 @@ PEOPLE = (
     DemoPerson("sofie", "Sofie", "Krag", Role.SYSTEM_ADMINISTRATOR, "platform"),
 )
 
+# Second memberships, so that the organisation switcher has something to switch between:
+# carl also works as a case worker for the neighbouring municipality.
+EXTRA_MEMBERSHIPS = (("carl", Role.CASE_WORKER, "odder"),)
+
 DEMO_PASSWORD = "Infohus-demo-2026!"

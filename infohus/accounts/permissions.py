@@ -56,7 +56,8 @@ def is_fully_signed_in(request: HttpRequest) -> bool:
     user = request.user
     if not user.is_authenticated:
         return False
-    return bool(user.is_verified()) or not needs_second_factor(user)  # type: ignore[union-attr]
+    # OTPMiddleware gives the user is_verified(); it is True once the second factor is passed.
+    return bool(getattr(user, "is_verified", lambda: False)()) or not needs_second_factor(user)
 
 
 def require_capability(request: HttpRequest, capability: Capability) -> None:

@@ -37,7 +37,9 @@ def sign_in(request: HttpRequest, user: User) -> None:
 
 
 def record_failed_sign_in(*, username: str, reason: str) -> None:
-    record_event(action=Action.SIGN_IN_FAILED, object_type="user", details={"username": username[:150], "reason": reason})
+    record_event(
+        action=Action.SIGN_IN_FAILED, object_type="user", details={"username": username[:150], "reason": reason}
+    )
 
 
 @transaction.atomic
@@ -111,7 +113,9 @@ def verify_second_factor(request: HttpRequest, token: str) -> SecondFactorOutcom
                 return SecondFactorOutcome(SecondFactorResult.REUSED)
             if device.verify_token(token):
                 otp_login(request, device)
-                record_event(action=Action.SECOND_FACTOR_PASSED, actor=user, object_type="totp_device", object_id=device.pk)
+                record_event(
+                    action=Action.SECOND_FACTOR_PASSED, actor=user, object_type="totp_device", object_id=device.pk
+                )
                 return SecondFactorOutcome(SecondFactorResult.PASSED)
             if step is not None:
                 record_event(action=Action.SECOND_FACTOR_FAILED, actor=user, details={"reason": "expired"})
@@ -152,7 +156,9 @@ def confirm_totp_enrolment(request: HttpRequest, token: str) -> list[str] | None
 @transaction.atomic
 def issue_recovery_codes(user: User) -> list[str]:
     """Replace a user's recovery codes with new single-use ones and return them (shown once)."""
-    device, _created = StaticDevice.objects.get_or_create(user=user, name="Recovery codes", defaults={"confirmed": True})
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name="Recovery codes", defaults={"confirmed": True}
+    )
     device.token_set.all().delete()
     codes = [secrets.token_hex(5) for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])

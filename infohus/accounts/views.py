@@ -86,7 +86,9 @@ def second_factor(request: HttpRequest) -> HttpResponse:
         outcome = services.verify_second_factor(request, form.cleaned_data["code"])
         if outcome.result == SecondFactorResult.PASSED:
             if outcome.used_recovery_code:
-                messages.warning(request, _("You used a recovery code. It cannot be used again; make new codes if few are left."))
+                messages.warning(
+                    request, _("You used a recovery code. It cannot be used again; make new codes if few are left.")
+                )
             return redirect(_next_url(request))
         form.add_error("code", str(_SECOND_FACTOR_ERRORS[outcome.result]))
     return render(request, "accounts/second_factor.html", {"form": form, "next": request.GET.get("next", "")})

@@ -10,4 +10,5 @@ class RequestContext:
     ip_address: str | None = None
 
 
-current_request: ContextVar[RequestContext] = ContextVar("current_request", default=RequestContext())
+# The default is frozen, so sharing one instance between contexts is safe.
+current_request: ContextVar[RequestContext] = ContextVar("current_request", default=RequestContext())  # noqa: B039
