@@ -118,9 +118,10 @@ LOGIN_URL = "accounts:sign_in"
 LOGIN_REDIRECT_URL = "core:start"
 LOGOUT_REDIRECT_URL = "core:front"
 
-# Sessions live in the database (so that deactivating a user can end them all), read through
-# the cache.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database (so that deactivating a user can end them all). With a shared
+# cache (Redis) they are read through it; a per-process cache would let another worker serve an
+# ended session, so without Redis they are read from the database.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "django.contrib.sessions.backends.db"
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_ABSOLUTE_HOURS = env_int("SESSION_ABSOLUTE_HOURS", 10, minimum=1)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
@@ -129,8 +130,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
-# Sign-in throttling (django-axes): lock a user name from one address, and an address that
-# tries too many names.
+# Sign-in throttling (django-axes): pause a user name from one address after repeated failures.
+# Unknown names count the same as known ones, so the answer reveals nothing.
 AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("SIGN_IN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -204,6 +205,7 @@ CSRF_COOKIE_HTTPONLY = True
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 63072000, minimum=1)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -137,6 +137,16 @@ class MembershipAdmin(AdministratorOnly, admin.ModelAdmin):
     autocomplete_fields = ["user", "organisation"]
     list_select_related = ["user", "organisation"]
 
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A new membership is always granted active (the service grants it so).
+        fields = super().get_fields(request, obj)
+        return fields if obj is not None else [f for f in fields if f != "is_active"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Moving a membership to another person or organisation is a revocation and a new grant;
+        # change_membership only changes the role and whether it is active.
+        return ["user", "organisation", "created_at"] if obj is not None else []
+
     def save_model(self, request: HttpRequest, obj: Membership, form: Any, change: bool) -> None:
         if change:
             services.change_membership(membership=obj, role=obj.role, is_active=obj.is_active, by=request.user)

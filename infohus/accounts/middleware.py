@@ -3,6 +3,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.messages.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -26,8 +27,13 @@ class SessionLifetimeMiddleware:
             started = request.session.get(SESSION_SIGNED_IN_AT, 0)
             if time.time() - started > settings.SESSION_ABSOLUTE_HOURS * 3600:
                 sign_out(request)
-                messages.info(request, _("Your session has ended. Please sign in again."))
-                return redirect(settings.LOGIN_URL)
+                response = redirect(settings.LOGIN_URL)
+                # MessageMiddleware sits inside this one and has not run yet, so the notice is
+                # stored on the response here (messages.info would raise MessageFailure).
+                notices = default_storage(request)
+                notices.add(messages.INFO, _("Your session has ended. Please sign in again."))
+                notices.update(response)
+                return response
         return self.get_response(request)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from infohus.accounts.models import Membership
 from infohus.accounts.roles import Capability, role_can, role_needs_second_factor
@@ -48,8 +49,18 @@ def has_capability(request: HttpRequest, capability: Capability) -> bool:
 
 
 def needs_second_factor(user: Any) -> bool:
-    """Whether this user must pass a second factor before using the site."""
-    return any(role_needs_second_factor(m.role) for m in memberships_of(user))
+    """Whether this user must pass a second factor before using the site: every role that can
+    read personal data, and anyone who has enrolled an authenticator (else a stolen password
+    would be enough to skip the code page)."""
+    if any(role_needs_second_factor(m.role) for m in memberships_of(user)):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    enrolled: bool | None = getattr(user, "_infohus_enrolled", None)
+    if enrolled is None:
+        enrolled = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+        user._infohus_enrolled = enrolled
+    return enrolled
 
 
 def is_fully_signed_in(request: HttpRequest) -> bool:

@@ -105,7 +105,8 @@ def verify_second_factor(request: HttpRequest, token: str) -> SecondFactorOutcom
         record_event(action=Action.SECOND_FACTOR_FAILED, actor=user, details={"reason": "throttled"})
         return SecondFactorOutcome(SecondFactorResult.THROTTLED)
     if token.isdigit():
-        for device in totp_devices:
+        # A recovery code of digits only is not a wrong authenticator code (no throttling).
+        for device in (d for d in totp_devices if len(token) == d.digits):
             step = _totp_step_of(device, int(token), look_back=10)
             if step is not None and step <= device.last_t:
                 device.throttle_increment()

@@ -1,9 +1,11 @@
 from base64 import b32encode
+from urllib.parse import quote
 
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -31,7 +33,12 @@ def _disabled_account(username: str, password: str) -> bool:
     """True only when the password is right but the account is disabled, so that the message
     reveals nothing to someone who does not know the password."""
     user = User.objects.filter(username=username, is_active=False).first()
-    return user is not None and user.check_password(password)
+    if user is None:
+        # Hash anyway, so that a failure for a disabled account takes no longer than any other
+        # and its time does not tell that the account exists.
+        make_password(password)
+        return False
+    return user.check_password(password)
 
 
 @sensitive_post_parameters("password")
@@ -48,7 +55,8 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         if user is not None:
             services.sign_in(request, user)  # type: ignore[arg-type]
             if needs_second_factor(user) or user.totpdevice_set.filter(confirmed=True).exists():  # type: ignore[attr-defined]
-                return redirect(f"{_second_factor_url(user)}?next={_next_url(request)}")
+                # Quoted, so that a target with its own query string arrives whole.
+                return redirect(f"{_second_factor_url(user)}?next={quote(_next_url(request), safe='/')}")
             return redirect(_next_url(request))
         if _disabled_account(username, password):
             services.record_failed_sign_in(username=username, reason="disabled")

@@ -12,4 +12,6 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: Any, actions: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("All actions")), *[(a, a) for a in actions]]
+        action = self.fields["action"]
+        assert isinstance(action, forms.ChoiceField)
+        action.choices = [("", _("All actions")), *[(a, a) for a in actions]]

@@ -18,6 +18,9 @@ def trail(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     events = audit_events(**{k: v for k, v in filters.items() if v})
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Read the rows now, so that the page shows the events that were counted and not the
+    # viewing event recorded below.
+    page.object_list = list(page.object_list)
     record_event(action=Action.AUDIT_VIEWED, actor=request.user, organisation=_organisation(request),
                  details={"filters": {k: v for k, v in filters.items() if v}, "page": page.number})
     return render(request, "audit/trail.html", {"form": form, "page": page})

@@ -5,10 +5,15 @@ from django.views.decorators.cache import never_cache
 
 from infohus.accounts.permissions import active_membership, signed_in_required
 from infohus.core.start_pages import start_page_for
+from infohus.directory import selectors as directory_selectors
 
 
 def front(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/front.html")
+    """The practice network's face: search, the map with its list of countries, and counts."""
+    return render(request, "core/front.html", {
+        "countries": directory_selectors.map_countries(),
+        "totals": directory_selectors.directory_totals(),
+    })
 
 
 @signed_in_required

@@ -21,12 +21,14 @@ DROP FUNCTION IF EXISTS audit_event_is_append_only();
 
 def create(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CREATE)
+        # params=None: the SQL is sent as it is; with parameters, the "%" in the message would
+        # be read as a placeholder.
+        schema_editor.execute(CREATE, params=None)
 
 
 def drop(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(DROP)
+        schema_editor.execute(DROP, params=None)
 
 
 class Migration(migrations.Migration):

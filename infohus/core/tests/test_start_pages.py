@@ -1,0 +1,123 @@
+"""Each named person lands on the start page of their role, with lists that say what will
+appear in them."""
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.utils.html import escape
+
+from infohus.accounts.models import Membership, User
+from infohus.accounts.people import PEOPLE
+from infohus.accounts.roles import Role
+from infohus.core.start_pages import start_page_for
+
+# Title and the first empty-list text of each person's page, written out by hand.
+EXPECTED: dict[str, tuple[str, str]] = {
+    "rasmus": ("Your concerns", "The concerns you report will appear here with their status."),
+    "rikke": ("Concerns in your institution", "Concerns from staff in your institution will appear here first."),
+    "ida": ("Info house", "New concerns will appear here, the most urgent and oldest first."),
+    "carl": ("Your cases", "Cases in which you are the case manager will appear here."),
+    "per": ("Police liaison", "Concerns for the Info house triage will appear here."),
+    "signe": ("Psychiatry liaison", "Cases whose team you are on will appear here."),
+    "mads": ("Your mentoring", "The courses of mentoring you provide will appear here."),
+    "otto": ("Your mentoring", "The courses of mentoring you provide will appear here."),
+    "pia": ("Your coaching", "The courses of parent coaching you provide will appear here."),
+    "morten": ("Mentor coaching", "The mentors you supervise will appear here."),
+    "tina": ("Training", "The course runs you plan will appear here."),
+    "kamal": ("Community work", "Your community partners will appear here."),
+    "dorte": ("Practice network", "Proposals sent through “Get involved” will appear here."),
+    "anders": ("Statistics", "Anonymised statistics about the work will appear here."),
+    "dina": ("Data protection", "Emergency access to records will appear here for your review."),
+    "sofie": ("Administration", "New users and membership changes will appear here."),
+}
+
+# Queries of the start page for a signed-in person (the session is read from the cache):
+#  1 user, 2 OTP device of the session, 3 memberships with their organisations,
+#  4-6 session save (savepoint, update, release). Nothing depends on how many people or
+#  organisations there are.
+START_QUERIES = 6
+
+
+def test_every_person_has_an_expectation() -> None:
+    assert set(EXPECTED) == {p.username for p in PEOPLE}
+
+
+@pytest.mark.parametrize("username", [p.username for p in PEOPLE])
+def test_each_person_lands_on_their_own_start_page(signed_in: Callable[[str], Client], username: str) -> None:
+    title, first_empty_text = EXPECTED[username]
+
+    response = signed_in(username).get("/desk/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f"<title>{escape(title)} · Infohus</title>" in html
+    assert f"<h1>{escape(title)}</h1>" in html
+    assert f'<p class="empty-list">{escape(first_empty_text)}</p>' in html
+
+
+@pytest.mark.parametrize("username", [p.username for p in PEOPLE])
+def test_every_section_says_what_will_appear(
+    signed_in: Callable[[str], Client], people: dict[str, User], username: str
+) -> None:
+    page = start_page_for(Membership.objects.filter(user=people[username]).first())
+
+    html = signed_in(username).get("/desk/").content.decode()
+
+    assert html.count('class="empty-list"') == len(page.sections) >= 1
+    for section in page.sections:
+        assert escape(str(section.title)) in html
+        assert escape(str(section.empty)) in html
+
+
+def test_the_page_says_in_which_role_and_organisation(signed_in: Callable[[str], Client]) -> None:
+    html = signed_in("mads").get("/desk/").content.decode()
+
+    assert "You are working as Mentor for Aarhus Kommune (demo)." in html
+
+
+def test_only_the_dpo_gets_the_audit_button(signed_in: Callable[[str], Client]) -> None:
+    assert b'href="/audit/"' in signed_in("dina").get("/desk/").content
+    assert b'href="/audit/"' not in signed_in("ida").get("/desk/").content
+
+
+def test_only_the_administrator_gets_the_admin_button(signed_in: Callable[[str], Client]) -> None:
+    assert b'href="/admin/"' in signed_in("sofie").get("/desk/").content
+    assert b'href="/admin/"' not in signed_in("dina").get("/desk/").content
+
+
+def test_every_role_has_a_start_page() -> None:
+    from infohus.core.start_pages import _PAGES
+
+    assert set(_PAGES) == set(Role)
+
+
+def test_a_person_without_membership_is_told_to_ask_for_one(db: None) -> None:
+    User.objects.create_user("newcomer", password="a long enough password")
+    client = Client()
+    client.post("/accounts/sign-in/", {"username": "newcomer", "password": "a long enough password"})
+
+    html = client.get("/desk/").content.decode()
+
+    assert "<h1>Welcome</h1>" in html
+    assert "You have no membership of an organisation yet. Ask your administrator to add you." in html
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(db: None) -> None:
+    response = Client().get("/desk/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/sign-in/?next=/desk/"
+
+
+@pytest.mark.parametrize("username", ["ida", "carl", "anders", "sofie"])
+def test_query_count_is_pinned(
+    signed_in: Callable[[str], Client], username: str, django_assert_num_queries: Callable[..., object]
+) -> None:
+    client = signed_in(username)
+    client.get("/desk/")  # warm the session cache, as in a running site
+
+    with django_assert_num_queries(START_QUERIES):  # type: ignore[attr-defined]
+        response = client.get("/desk/")
+
+    assert response.status_code == 200
