@@ -2,10 +2,11 @@
 infohus/accounts/people.py): ida the Info-house coordinator, carl the case worker, mads a
 mentor, otto a mentor in another municipality, anders the analyst, sofie the administrator…"""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -54,6 +55,15 @@ def authz_world(people: dict[str, User]) -> dict[str, object]:
     """Objects that need-to-know rows of the authorisation matrix point at. Apps add theirs
     through fixtures named authz_world_<app> in their own conftest, collected here."""
     return {"people": people}
+
+
+@pytest.fixture(autouse=True)
+def _english(settings: object) -> Iterator[None]:
+    # Tests assert English text; the site's default language is Danish. Tests of the Danish
+    # pages ask for Danish explicitly.
+    settings.LANGUAGE_CODE = "en"  # type: ignore[attr-defined]
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

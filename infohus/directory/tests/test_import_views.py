@@ -108,10 +108,10 @@ def test_upload_page_query_count_does_not_grow_with_batches(
         client.get(URL)
     for name in ("valid.txt", "valid-changed.txt", "second-country.txt"):
         import_country_page(text=(PAGES / name).read_text(), source_name=name)
-    # user, second-factor device, memberships (the capability check; reused by the layout),
-    # the batches with their country and importer in one query, and the session save
+    # session, user, second-factor device, memberships (the capability check; reused by the
+    # layout), the batches with their country and importer in one query, and the session save
     # (savepoint, update, release).
-    with django_assert_max_num_queries(7) as full:
+    with django_assert_max_num_queries(8) as full:
         response = client.get(URL)
     assert response.status_code == 200
     assert response.content.decode().count('href="/network/import/') == 3
