@@ -1,7 +1,8 @@
 """What each role's start page shows. Each section lists work that later features fill in;
 until then it says what will appear there."""
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -11,10 +12,16 @@ from infohus.accounts.roles import Role
 
 
 @dataclass(frozen=True)
+class Item:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
 class Section:
     title: Promise
     empty: Promise
-    items: list[object] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -90,7 +97,25 @@ NO_MEMBERSHIP = StartPage(_("Welcome"), (
 ))
 
 
+def _moderation_queue(page: StartPage) -> StartPage:
+    from django.urls import reverse
+
+    from infohus.directory.selectors_moderation import moderation_queue
+
+    pending = [
+        Item(str(submission), reverse("directory:submission_detail", args=[submission.pk]))
+        for submission in moderation_queue(status="pending")[:10]
+    ]
+    return replace(page, sections=(replace(page.sections[0], items=pending), *page.sections[1:]))
+
+
+# Sections whose work exists already are filled from the apps' selectors.
+_FILL: dict[Role, Callable[[StartPage], StartPage]] = {R.DIRECTORY_EDITOR: _moderation_queue}
+
+
 def start_page_for(membership: Membership | None) -> StartPage:
     if membership is None:
         return NO_MEMBERSHIP
-    return _PAGES[Role(membership.role)]
+    role = Role(membership.role)
+    page = _PAGES[role]
+    return _FILL[role](page) if role in _FILL else page

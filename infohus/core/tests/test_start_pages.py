@@ -121,3 +121,22 @@ def test_query_count_is_pinned(
         response = client.get("/desk/")
 
     assert response.status_code == 200
+
+
+def test_directory_editor_sees_pending_proposals_with_links(
+    signed_in: Callable[[str], Client], django_assert_num_queries: Callable[..., object]
+) -> None:
+    from infohus.directory.tests.moderation_helpers import make_submission
+
+    client = signed_in("dorte")
+    first = make_submission(title="Samtaler på tværs")
+    html = client.get("/desk/").content.decode()
+    assert f'href="/network/moderation/{first.pk}/"' in html
+    assert "Proposals sent through" not in html  # the empty text gives way to the list
+
+    for n in range(5):
+        make_submission(title=f"Projekt {n}")
+    # The pending proposals are one more query, however many there are.
+    with django_assert_num_queries(START_QUERIES + 1):  # type: ignore[attr-defined]
+        html = client.get("/desk/").content.decode()
+    assert "Projekt 4" in html
