@@ -60,23 +60,22 @@ def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+_SQLITE_OPTIONS = {
+    # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at BEGIN so
+    # that the audit chain is extended by one writer at a time.
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
+
+
 def env_database(name: str, sqlite_path: str) -> dict[str, object]:
     """DATABASE_URL as a Django database; SQLite in WAL mode when it is unset."""
     import dj_database_url
 
     url = os.environ.get(name, "").strip()
     if not url:
-        return {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": sqlite_path,
-            "OPTIONS": {
-                # WAL lets readers go on while one writer writes; IMMEDIATE takes the write
-                # lock at BEGIN so that the audit chain is extended by one writer at a time.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-            },
-        }
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": sqlite_path, "OPTIONS": dict(_SQLITE_OPTIONS)}
     scheme = urlsplit(url).scheme
     if scheme not in {"postgres", "postgresql", "sqlite"}:
         raise ImproperlyConfigured(
@@ -88,4 +87,7 @@ def env_database(name: str, sqlite_path: str) -> dict[str, object]:
         raise ImproperlyConfigured(f"{name} could not be read: {error}") from None
     if scheme.startswith("postgres") and not config.get("NAME"):
         raise ImproperlyConfigured(f"{name} names no database (add /<name> after the host)")
+    if scheme == "sqlite":
+        config["OPTIONS"] = dict(_SQLITE_OPTIONS)
+        config["CONN_MAX_AGE"] = 0
     return config
