@@ -7,8 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 class Country(models.Model):
     code = models.CharField(_("ISO code"), max_length=2, unique=True, help_text=_("ISO 3166-1 alpha-2"))
-    numeric_code = models.CharField(_("ISO numeric code"), max_length=3, blank=True,
-                                    help_text=_("ISO 3166-1 numeric; links the country to its shape on the map"))
+    numeric_code = models.CharField(
+        _("ISO numeric code"),
+        max_length=3,
+        blank=True,
+        help_text=_("ISO 3166-1 numeric; links the country to its shape on the map"),
+    )
     name = models.CharField(_("name"), max_length=100)
 
     class Meta:
@@ -74,10 +78,14 @@ class Project(models.Model):
         UNKNOWN = "unknown", _("Not known")
 
     title = models.CharField(_("title"), max_length=300)
-    slug = models.SlugField(max_length=120, unique=True, help_text=_("The import key: the same title is the same project"))
+    slug = models.SlugField(
+        max_length=120, unique=True, help_text=_("The import key: the same title is the same project")
+    )
     summary = models.TextField(_("summary"), blank=True)
     description = models.TextField(_("description"), blank=True)
-    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="projects")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="projects"
+    )
     countries = models.ManyToManyField(Country, related_name="projects", verbose_name=_("countries"))
     website = models.URLField(_("website"), max_length=500, blank=True)
     website_original = models.CharField(_("website as written in the source"), max_length=500, blank=True)
@@ -85,13 +93,19 @@ class Project(models.Model):
     period_start = models.DateField(_("start"), null=True, blank=True)
     period_end = models.DateField(_("end"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.UNKNOWN)
-    prevention_level = models.CharField(_("prevention level"), max_length=16, choices=PreventionLevel.choices, blank=True)
-    tags = models.ManyToManyField(Tag, blank=True, related_name="projects", verbose_name=_("target groups, themes and kinds of extremism"))
+    prevention_level = models.CharField(
+        _("prevention level"), max_length=16, choices=PreventionLevel.choices, blank=True
+    )
+    tags = models.ManyToManyField(
+        Tag, blank=True, related_name="projects", verbose_name=_("target groups, themes and kinds of extremism")
+    )
     is_published = models.BooleanField(_("published"), default=True)
     # Title, summary, description, organisation, countries and contact names in one text, kept
     # up to date by the services, for the database's full-text index.
     search_document = models.TextField(blank=True, editable=False)
-    source_batch = models.ForeignKey("ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="projects")
+    source_batch = models.ForeignKey(
+        "ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="projects"
+    )
     source_line = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -186,10 +200,18 @@ class Submission(models.Model):
     country = models.ForeignKey(Country, on_delete=models.PROTECT, verbose_name=_("country"))
     contact = models.TextField(_("contact details to publish"), blank=True)
     target_groups = models.ManyToManyField(Tag, blank=True, verbose_name=_("target groups and themes"))
-    prevention_level = models.CharField(_("prevention level"), max_length=16, choices=Project.PreventionLevel.choices, blank=True)
-    client_address_hash = models.CharField(max_length=64, editable=False, help_text="SHA-256 of the client address, for the rate limit")
-    published_project = models.ForeignKey(Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="submissions")
-    published_organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="submissions")
+    prevention_level = models.CharField(
+        _("prevention level"), max_length=16, choices=Project.PreventionLevel.choices, blank=True
+    )
+    client_address_hash = models.CharField(
+        max_length=64, editable=False, help_text="SHA-256 of the client address, for the rate limit"
+    )
+    published_project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.SET_NULL, related_name="submissions"
+    )
+    published_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="submissions"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -218,3 +240,6 @@ class ModerationStep(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} ({self.at:%Y-%m-%d})"

@@ -5,7 +5,12 @@ TAGS: tuple[tuple[str, str, str, str], ...] = (
     ("target_group", "children", "Children", "Børn"),
     ("target_group", "families", "Families and relatives", "Familier og pårørende"),
     ("target_group", "prisoners", "Prisoners and probationers", "Indsatte og klienter"),
-    ("target_group", "psychiatric-diagnoses", "People with psychiatric diagnoses", "Personer med psykiatriske diagnoser"),
+    (
+        "target_group",
+        "psychiatric-diagnoses",
+        "People with psychiatric diagnoses",
+        "Personer med psykiatriske diagnoser",
+    ),
     ("target_group", "returnees", "Returnees from conflict zones", "Hjemvendte fra konfliktzoner"),
     ("target_group", "professionals", "Frontline professionals", "Fagprofessionelle"),
     ("target_group", "communities", "Local communities", "Lokalsamfund"),
