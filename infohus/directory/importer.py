@@ -242,14 +242,14 @@ def parse_country_page(text: str) -> CountryPage:
     header = lines[0]
     if not _HEADER.match(header.text):
         raise PageFormatError(header.number, _("the first line should be the page header, such as "
-                                               "\u201cPROVA Projects\u201d; found \u201c%(text)s\u201d")
+                                               "“PROVA Projects”; found “%(text)s”")
                               % {"text": _shorten(header.text)})
     if len(lines) < 2:
         raise PageFormatError(header.number, _("the header is not followed by a country line"))
     country_line = lines[1]
     code = code_for_name(country_line.text)
     if code is None:
-        raise PageFormatError(country_line.number, _("\u201c%(text)s\u201d is not a European country the directory "
+        raise PageFormatError(country_line.number, _("“%(text)s” is not a European country the directory "
                                                      "knows; the line after the header must name the country")
                               % {"text": _shorten(country_line.text)})
     entries: list[Entry] = []
@@ -275,11 +275,11 @@ def _read_entry(lines: list[_Line], start: int, country_code: str) -> tuple[Entr
     if _is_marker(title.text):
         raise PageFormatError(title.number, _("a website or contact line where an entry title was expected"))
     if start + 1 >= len(lines):
-        raise PageFormatError(title.number, _("the file ends after the title \u201c%(title)s\u201d: the entry is "
+        raise PageFormatError(title.number, _("the file ends after the title “%(title)s”: the entry is "
                                               "truncated") % {"title": _shorten(title.text)})
     if lines[start + 1].text != title.text:
         raise PageFormatError(lines[start + 1].number, _(
-            "the title \u201c%(title)s\u201d (line %(line)d) is not repeated on the next line, so the entry "
+            "the title “%(title)s” (line %(line)d) is not repeated on the next line, so the entry "
             "cannot be read; is the entry truncated?") % {"title": _shorten(title.text), "line": title.number})
     position = start + 2
     meta: dict[str, _Line] = {}
@@ -295,17 +295,17 @@ def _read_entry(lines: list[_Line], start: int, country_code: str) -> tuple[Entr
         position += 1
     if not description:
         where = lines[position].number if position < len(lines) else lines[-1].number
-        raise PageFormatError(where, _("the entry \u201c%(title)s\u201d (line %(line)d) has no description")
+        raise PageFormatError(where, _("the entry “%(title)s” (line %(line)d) has no description")
                               % {"title": _shorten(title.text), "line": title.number})
     if position >= len(lines) or not _WEBSITE_ALONE.match(lines[position].text) and \
             not _WEBSITE_INLINE.match(lines[position].text):
         where = lines[position].number if position < len(lines) else lines[-1].number
         if position >= len(lines):
-            message = _("the file ends in the middle of the entry \u201c%(title)s\u201d (line %(line)d): "
+            message = _("the file ends in the middle of the entry “%(title)s” (line %(line)d): "
                         "no website line")
         else:
-            message = _("the entry \u201c%(title)s\u201d (line %(line)d) has no website line (\u201cWebsite\u201d "
-                        "or \u201cwebsite:\u201d) before this line")
+            message = _("the entry “%(title)s” (line %(line)d) has no website line (“Website” "
+                        "or “website:”) before this line")
         raise PageFormatError(where, message % {"title": _shorten(title.text), "line": title.number})
 
     website_line = lines[position]
@@ -323,14 +323,14 @@ def _read_entry(lines: list[_Line], start: int, country_code: str) -> tuple[Entr
 
     if position >= len(lines):
         raise PageFormatError(website_line.number, _(
-            "the file ends in the middle of the entry \u201c%(title)s\u201d (line %(line)d): no contact line "
-            "(\u201cE-mail / Contact / telephone\u201d or \u201cmail / contact:\u201d) after the website")
+            "the file ends in the middle of the entry “%(title)s” (line %(line)d): no contact line "
+            "(“E-mail / Contact / telephone” or “mail / contact:”) after the website")
             % {"title": _shorten(title.text), "line": title.number})
     contact_match = _CONTACT.match(lines[position].text)
     if not contact_match:
         raise PageFormatError(lines[position].number, _(
-            "expected the contact line (\u201cE-mail / Contact / telephone\u201d or \u201cmail / contact:\u201d) "
-            "of the entry \u201c%(title)s\u201d (line %(line)d) after its website")
+            "expected the contact line (“E-mail / Contact / telephone” or “mail / contact:”) "
+            "of the entry “%(title)s” (line %(line)d) after its website")
             % {"title": _shorten(title.text), "line": title.number})
     contact_line = lines[position]
     position += 1
@@ -341,7 +341,7 @@ def _read_entry(lines: list[_Line], start: int, country_code: str) -> tuple[Entr
     while position < len(lines) and not _starts_entry(lines, position):
         if _is_marker(lines[position].text):
             raise PageFormatError(lines[position].number, _(
-                "a second website or contact line inside the contact details of \u201c%(title)s\u201d "
+                "a second website or contact line inside the contact details of “%(title)s” "
                 "(line %(line)d); the entry before this line probably lacks its repeated title line")
                 % {"title": _shorten(title.text), "line": title.number})
         if lines[position].text != "-":
@@ -351,11 +351,11 @@ def _read_entry(lines: list[_Line], start: int, country_code: str) -> tuple[Entr
     notices: list[Notice] = []
     website = normalise_website(website_original)
     if website_original and not website:
-        notices.append(Notice(website_line.number, _("the website \u201c%(url)s\u201d is not a web address; it was "
+        notices.append(Notice(website_line.number, _("the website “%(url)s” is not a web address; it was "
                                                       "kept as written but not linked") % {"url": website_original}))
     contacts = _read_contacts(block, country_code, notices, _blank_before(block))
     if not any(contact.email or contact.phone or contact.phone_original or contact.address for contact in contacts):
-        notices.append(Notice(contact_line.number, _("the entry \u201c%(title)s\u201d has no contact details")
+        notices.append(Notice(contact_line.number, _("the entry “%(title)s” has no contact details")
                               % {"title": _shorten(title.text)}))
     for contact in contacts:
         if contact.email and website and not emails_share_domain(contact.email, website):
@@ -372,7 +372,7 @@ def _read_entry(lines: list[_Line], start: int, country_code: str) -> tuple[Entr
             prevention_level = level
         else:
             notices.append(Notice(meta["prevention level"].number, _(
-                "unknown prevention level \u201c%(level)s\u201d; use universal, targeted or indicated")
+                "unknown prevention level “%(level)s”; use universal, targeted or indicated")
                 % {"level": level}))
     tags: tuple[str, ...] | None = None
     if "tags" in meta:
@@ -522,7 +522,7 @@ def _read_contacts(block: list[_Line], country_code: str, notices: list[Notice],
                         drafts.append(draft)
                     email = normalise_email(found)
                     if not email:
-                        notices.append(Notice(line.number, _("\u201c%(text)s\u201d is not a valid e-mail address")
+                        notices.append(Notice(line.number, _("“%(text)s” is not a valid e-mail address")
                                               % {"text": found}))
                     draft.email = email
                     draft.email_line = line.number
@@ -537,7 +537,7 @@ def _read_contacts(block: list[_Line], country_code: str, notices: list[Notice],
                 phone = normalise_phone(line.text, country_code)
                 if not phone:
                     notices.append(Notice(line.number, _(
-                        "the telephone number \u201c%(text)s\u201d could not be read; it was kept as written")
+                        "the telephone number “%(text)s” could not be read; it was kept as written")
                         % {"text": line.text}))
                 draft.phone = phone
                 draft.phone_original = line.text
@@ -597,7 +597,7 @@ def _page_notices(entries: list[Entry]) -> list[Notice]:
     for entry in entries:
         if entry.slug in seen:
             notices.append(Notice(entry.line, _(
-                "the title \u201c%(title)s\u201d is already on this page (line %(line)d); this entry is ignored")
+                "the title “%(title)s” is already on this page (line %(line)d); this entry is ignored")
                 % {"title": _shorten(entry.title), "line": seen[entry.slug].line}))
             continue
         seen[entry.slug] = entry
@@ -607,8 +607,8 @@ def _page_notices(entries: list[Entry]) -> list[Notice]:
         first = by_host.setdefault(host, entry)
         if first is not entry and slugify(first.organisation_name) != slugify(entry.organisation_name):
             notices.append(Notice(entry.website_line, _(
-                "the website %(host)s is shared by two organisations: \u201c%(this)s\u201d and "
-                "\u201c%(other)s\u201d (line %(line)d)")
+                "the website %(host)s is shared by two organisations: “%(this)s” and "
+                "“%(other)s” (line %(line)d)")
                 % {"host": host, "this": entry.organisation_name, "other": first.organisation_name,
                    "line": first.website_line}))
     return notices

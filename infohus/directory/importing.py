@@ -220,7 +220,7 @@ def _websites_used_elsewhere(entries: tuple[Entry, ...]) -> list[Notice]:
         if host in hosts:
             entry = hosts[host]
             notices.append(Notice(entry.website_line, _(
-                "the website %(host)s is shared by two organisations: \u201c%(this)s\u201d and \u201c%(other)s\u201d, "
+                "the website %(host)s is shared by two organisations: “%(this)s” and “%(other)s”, "
                 "already in the directory") % {"host": host, "this": entry.organisation_name, "other": other.name}))
     return notices
 

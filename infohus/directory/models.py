@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -42,7 +43,7 @@ class Tag(models.Model):
         constraints = [models.UniqueConstraint(fields=["facet", "slug"], name="tag_unique_per_facet")]
 
     def __str__(self) -> str:
-        return self.name_en
+        return self.name_da if get_language() == "da" else self.name_en
 
 
 class Organisation(models.Model):

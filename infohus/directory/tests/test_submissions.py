@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from infohus.audit.models import AuditEvent
 from infohus.directory.models import ModerationStep, Submission
-from infohus.directory.spam import MAX_REQUEST_BYTES, SUBMISSIONS_PER_WINDOW
+from infohus.directory.spam import MAX_REQUEST_BYTES, SUBMISSIONS_PER_WINDOW, hash_client_address
 from infohus.directory.tests.moderation_helpers import (  # noqa: F401
     fresh_rate_limit_fixture,
     proposal_post,
@@ -46,7 +46,7 @@ def test_proposal_is_stored_pending_with_a_step_an_audit_event_and_a_confirmatio
     assert submission.title == "Samtaler på tværs"
     assert submission.website == "https://broen.example.org"
     assert {tag.slug for tag in submission.target_groups.all()} == {"young-people", "mentoring"}
-    assert submission.client_address_hash == hashlib.sha256(b"203.0.113.9").hexdigest()
+    assert submission.client_address_hash == hash_client_address("203.0.113.9")
     assert list(submission.steps.values_list("action", flat=True)) == [ModerationStep.Action.SUBMITTED]
     event = AuditEvent.objects.get(action="directory.submission_received")
     assert event.object_id == str(submission.pk)
@@ -102,7 +102,9 @@ def test_sixth_proposal_within_an_hour_from_one_address_is_refused(visitor: Clie
 
 def test_rate_limit_keys_the_cache_by_the_hash_of_the_address(visitor: Client) -> None:
     visitor.post(URL, proposal_post(), REMOTE_ADDR="198.51.100.7")
-    digest = hashlib.sha256(b"198.51.100.7").hexdigest()
+    # keyed with the site's secret: a plain SHA-256 of an IPv4 address is easily reversed
+    assert hash_client_address("198.51.100.7") != hashlib.sha256(b"198.51.100.7").hexdigest()
+    digest = hash_client_address("198.51.100.7")
     assert cache.get(f"directory:submissions:{digest}") == 1
     assert cache.get("directory:submissions:198.51.100.7") is None
 
