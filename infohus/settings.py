@@ -94,6 +94,9 @@ DATABASES = {"default": env_database("DATABASE_URL", str(BASE_DIR / "infohus.sql
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "")
+if PRODUCTION and not REDIS_URL:
+    # Several worker processes must share sessions' cache, rate limits and sign-in throttling.
+    raise ImproperlyConfigured("REDIS_URL must name the shared cache in production (redis://host:6379/0)")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:

@@ -16,6 +16,7 @@ from infohus.accounts import services
 from infohus.accounts.models import Membership, Organisation, User
 from infohus.accounts.permissions import has_capability, is_fully_signed_in
 from infohus.accounts.roles import Capability
+from infohus.audit.services import record_event
 
 
 def _is_administrator(request: HttpRequest) -> bool:
@@ -69,6 +70,26 @@ class AdministratorOnly:
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return _is_administrator(request)
 
+    # Every change made in the admin also enters the audit trail (memberships and deactivation
+    # write their own, more specific events through the services as well).
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        _audit_admin(request, "admin.added", obj, message)
+        return super().log_addition(request, obj, message)  # type: ignore[misc]
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        _audit_admin(request, "admin.changed", obj, message)
+        return super().log_change(request, obj, message)  # type: ignore[misc]
+
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
+        for obj in queryset:
+            _audit_admin(request, "admin.deleted", obj, "")
+        return super().log_deletions(request, queryset)  # type: ignore[misc]
+
+
+def _audit_admin(request: HttpRequest, action: str, obj: Any, message: Any) -> None:
+    record_event(action=action, actor=request.user, object_type=obj._meta.label, object_id=obj.pk,
+                 details={"message": str(message)[:1000]})
+
 
 @admin.register(Organisation, site=admin_site)
 class OrganisationAdmin(AdministratorOnly, admin.ModelAdmin):
@@ -102,6 +123,9 @@ class UserAdmin(AdministratorOnly, DjangoUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
     inlines = [MembershipInline]
     actions = ["deactivate", "reset_second_factor"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # people are deactivated, never deleted: their audit history names them
 
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         was_active = User.objects.filter(pk=obj.pk).values_list("is_active", flat=True).first() if change else None

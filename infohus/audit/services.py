@@ -1,9 +1,12 @@
 """Writing to the audit trail: the one function every app calls."""
 
+import json
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
 
 from infohus.audit.chain import GENESIS, HASHED_FIELDS, row_hash
 from infohus.audit.context import current_request
@@ -54,6 +57,11 @@ def record_event(
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
     last = AuditEvent.objects.order_by("-seq").values("seq", "hash").first()
     request = current_request.get()
+    # Hash exactly what the database gives back: IPv6 in its short form, details as JSON.
+    ip_address = request.ip_address
+    if ip_address and ":" in ip_address:
+        ip_address = clean_ipv6_address(ip_address)
+    stored_details = json.loads(json.dumps(details or {}, cls=DjangoJSONEncoder))
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
     event = AuditEvent(
         seq=(last["seq"] + 1) if last else 1,
@@ -68,8 +76,8 @@ def record_event(
         person_id=str(person_id),
         purpose=purpose,
         request_id=request.request_id,
-        ip_address=request.ip_address,
-        details=details or {},
+        ip_address=ip_address,
+        details=stored_details,
         prev_hash=last["hash"] if last else GENESIS,
     )
     event.hash = row_hash(event.prev_hash, {name: getattr(event, name) for name in HASHED_FIELDS})

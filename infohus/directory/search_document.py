@@ -6,7 +6,8 @@ from infohus.directory.models import Project
 
 def search_document_for(project: Project) -> str:
     parts = [project.title, project.summary, project.description]
-    if project.organisation is not None:
+    # A hidden organisation's name must not make its projects findable.
+    if project.organisation is not None and project.organisation.is_published:
         parts.append(project.organisation.name)
     parts += [country.name for country in project.countries.all()]
     parts += [f"{tag.name_en} {tag.name_da}" for tag in project.tags.all()]

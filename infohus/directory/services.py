@@ -259,7 +259,10 @@ def submission_for_token(token: str) -> Submission | None:
                   .filter(pk=data.get("submission"), status=S.CHANGES_REQUESTED).first())
     if submission is None:
         return None
-    latest = submission.steps.order_by("-at", "-pk").values_list("pk", flat=True).first()
+    # The link belongs to the latest request for changes; an editor's correction made meanwhile
+    # does not void it.
+    latest = (submission.steps.filter(action=ModerationStep.Action.CHANGES_REQUESTED)
+              .order_by("-at", "-pk").values_list("pk", flat=True).first())
     return submission if latest == data.get("step") else None
 
 
@@ -349,6 +352,11 @@ def _unique_slug(model: type[Organisation] | type[Project], base: str) -> str:
 
 def _publish_organisation(submission: Submission) -> tuple[Organisation, bool]:
     organisation = existing_organisation_for(submission)
+    if organisation is not None and not organisation.is_published:
+        # A hidden entry was taken down on purpose; a public proposal must not bring it back.
+        raise ModerationError(_("The organisation “{name}” is hidden in the directory; a proposal cannot publish it "
+                                "again. Reject the proposal, or publish the organisation yourself first.")
+                              .format(name=organisation.name))
     created = organisation is None
     if organisation is None:
         slug = organisation_slug(submission.organisation_name)
@@ -362,11 +370,19 @@ def _publish_organisation(submission: Submission) -> tuple[Organisation, bool]:
         organisation.description = submission.summary
         organisation.website = submission.website or organisation.website
     organisation.save()
+    if not created:
+        # The organisation's name is part of its projects' search text.
+        for project in organisation.projects.all():
+            refresh_search_document(project)
     return organisation, created
 
 
 def _publish_project(submission: Submission, organisation: Organisation) -> tuple[Project, bool]:
     project = existing_project_for(submission)
+    if project is not None and not project.is_published:
+        raise ModerationError(_("The project “{title}” is hidden in the directory; a proposal cannot publish it "
+                                "again. Reject the proposal, or publish the project yourself first.")
+                              .format(title=project.title))
     created = project is None
     if project is None:
         project = Project(slug=_unique_slug(Project, slug_for_title(submission.title)))

@@ -9,9 +9,9 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
-# A field that people never see; a bot that fills every input fills it too. Its name looks
-# like something worth filling in.
-HONEYPOT_FIELD = "fax_number"
+# A field that people never see; a bot that fills every input fills it too. Its name means
+# nothing, so that browsers' autofill leaves it alone.
+HONEYPOT_FIELD = "hp_field_x7"
 
 SUBMISSIONS_PER_WINDOW = 5
 WINDOW_SECONDS = 60 * 60
@@ -39,8 +39,11 @@ def honeypot_filled(request: HttpRequest) -> bool:
 
 def request_too_large(request: HttpRequest) -> bool:
     """Judged on the declared length, before the body is read."""
+    declared = request.META.get("CONTENT_LENGTH")
+    if not declared:
+        return request.method == "POST"  # a body of unknown length (chunked) is not accepted
     try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
+        length = int(declared)
     except ValueError:
         return True
     return length > MAX_REQUEST_BYTES

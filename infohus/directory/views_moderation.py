@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from infohus.accounts.models import Organisation as AccountOrganisation
 from infohus.accounts.models import User
-from infohus.accounts.permissions import active_membership, capability_required, has_capability
+from infohus.accounts.permissions import active_membership, capability_required, has_capability, is_fully_signed_in
 from infohus.accounts.roles import Capability
 from infohus.directory import selectors_moderation as selectors
 from infohus.directory import services, spam
@@ -26,7 +26,7 @@ from infohus.directory.forms import (
     RejectForm,
     RequestChangesForm,
 )
-from infohus.directory.models import Submission
+from infohus.directory.models import ModerationStep, Submission
 
 logger = logging.getLogger(__name__)
 
@@ -87,7 +87,8 @@ def resubmit(request: HttpRequest, token: str) -> HttpResponse:
     submission = services.submission_for_token(token)
     if submission is None:
         return render(request, "directory/pages/resubmit_invalid.html", status=404)
-    request_note = submission.steps.order_by("-at", "-pk").values_list("note", flat=True).first() or ""
+    request_note = (submission.steps.filter(action=ModerationStep.Action.CHANGES_REQUESTED)
+                    .order_by("-at", "-pk").values_list("note", flat=True).first() or "")
     context = {"submission": submission, "request_note": request_note}
     template = "directory/pages/resubmit.html"
     if request.method != "POST":
@@ -106,7 +107,7 @@ def resubmit(request: HttpRequest, token: str) -> HttpResponse:
 def eu_networks(request: HttpRequest) -> HttpResponse:
     return render(request, "directory/pages/eu_networks.html", {
         "networks": selectors.eu_networks(),
-        "can_edit": has_capability(request, Capability.MODERATE_DIRECTORY),
+        "can_edit": is_fully_signed_in(request) and has_capability(request, Capability.MODERATE_DIRECTORY),
     })
 
 

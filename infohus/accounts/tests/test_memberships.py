@@ -286,3 +286,21 @@ def test_a_membership_revoked_while_acting_in_it_falls_back_to_another(
     services.revoke_membership(membership=odder, by=people["sofie"])
 
     assert _acting(carl).organisation.name == "Aarhus Kommune (demo)"
+
+
+def test_admin_changes_enter_the_audit_trail_and_users_cannot_be_deleted(signed_in) -> None:  # type: ignore[no-untyped-def]
+    from infohus.accounts.models import Organisation, User
+    from infohus.audit.models import AuditEvent
+
+    sofie = signed_in("sofie")
+    organisation = Organisation.objects.get(name__startswith="Odder")
+    response = sofie.post(f"/admin/accounts/organisation/{organisation.pk}/change/", {
+        "name": organisation.name, "kind": organisation.kind, "country": "DK",
+        "municipality_code": "727", "is_active": "on",
+    })
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(action="admin.changed", object_type="accounts.Organisation",
+                                     object_id=str(organisation.pk)).exists()
+
+    rasmus = User.objects.get(username="rasmus")
+    assert sofie.get(f"/admin/accounts/user/{rasmus.pk}/delete/").status_code == 403

@@ -167,3 +167,17 @@ def test_walk_of_an_empty_chain_is_intact() -> None:
 
     assert report.intact
     assert report.rows_checked == 0
+
+
+def test_an_ipv6_address_in_long_form_does_not_break_the_chain(db: None) -> None:
+    from infohus.audit.context import RequestContext, current_request
+    from infohus.audit.selectors import verify_chain
+
+    token = current_request.set(RequestContext(request_id="abc", ip_address="2001:DB8:0::1"))
+    try:
+        record_event(action="test.ipv6", details={"when": __import__("datetime").date(2026, 1, 2)})
+    finally:
+        current_request.reset(token)
+
+    assert verify_chain().intact
+    assert AuditEvent.objects.get().ip_address == "2001:db8::1"

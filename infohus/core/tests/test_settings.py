@@ -120,7 +120,8 @@ def _run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=120, check=False)
 
 
-PRODUCTION = {"INFOHUS_ENV": "production", "SECRET_KEY": SECRET, "ALLOWED_HOSTS": "infohus.example"}
+PRODUCTION = {"INFOHUS_ENV": "production", "SECRET_KEY": SECRET, "ALLOWED_HOSTS": "infohus.example",
+              "REDIS_URL": "redis://127.0.0.1:6379/0"}
 
 
 def test_check_deploy_is_silent_in_production() -> None:
@@ -139,7 +140,8 @@ def test_check_deploy_is_silent_in_production() -> None:
     ({"DEBUG": "perhaps"}, "DEBUG"),
     ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
     ({"SESSION_IDLE_MINUTES": "half an hour"}, "SESSION_IDLE_MINUTES"),
-], ids=["no-secret", "short-secret", "no-hosts", "debug-on", "debug-garbled", "mysql", "idle-garbled"])
+    ({"REDIS_URL": None}, "REDIS_URL"),
+], ids=["no-secret", "short-secret", "no-hosts", "debug-on", "debug-garbled", "mysql", "idle-garbled", "no-redis"])
 def test_production_start_up_fails_with_one_line_naming_the_variable(
     missing_or_wrong: dict[str, str | None], named: str
 ) -> None:

@@ -29,7 +29,7 @@ def test_url_names_match_the_paths() -> None:
 def test_form_page_hides_the_honeypot_from_people(visitor: Client) -> None:
     html = visitor.get(URL).content.decode()
     assert '<div class="directory-honeypot" aria-hidden="true">' in html
-    assert 'name="fax_number" value="" tabindex="-1" autocomplete="off"' in html
+    assert 'name="hp_field_x7" value="" tabindex="-1" autocomplete="off"' in html
     assert "directory-moderation.css" in html
 
 
@@ -77,7 +77,7 @@ def test_filled_honeypot_looks_like_success_but_stores_and_sends_nothing(
     visitor: Client, mailoutbox: list, django_capture_on_commit_callbacks  # type: ignore[no-untyped-def]
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        response = visitor.post(URL, proposal_post(fax_number="+45 12345678"))
+        response = visitor.post(URL, proposal_post(hp_field_x7="+45 12345678"))
     assert response.status_code == 302
     assert response["Location"] == reverse("directory:get_involved_thanks")
     assert not Submission.objects.exists()

@@ -72,7 +72,8 @@
       onEachFeature: function (feature, layer) {
         const country = byNumeric.get(String(feature.id));
         if (!country) return;
-        layer.bindTooltip(country.name + ": " + country.count, { sticky: true });
+        // A text node, so that a name is never read as HTML.
+        layer.bindTooltip(() => document.createTextNode(country.name + ": " + country.count), { sticky: true });
         layer.on("click", function () { window.location.assign(country.url); });
       },
     }).addTo(map);
