@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
+from django.core import checks
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.models import Expression
@@ -30,6 +31,10 @@ CONFIG = "simple"
 PG_INDEX_NAME = "directory_project_fulltext"
 PG_COLUMN = "search_vector"
 FTS_TABLE = "directory_project_fts"
+# The triggers that keep FTS_TABLE in step with directory_project (created in SQLITE_CREATE).
+FTS_TRIGGERS = ("directory_project_fts_ai", "directory_project_fts_ad", "directory_project_fts_au")
+# The migration that first installs the index; before it has run there is nothing to check.
+INSTALLING_MIGRATION = ("directory", "0011_project_fulltext")
 # bm25 weights for the FTS5 columns (title, search_document).
 FTS_WEIGHTS = (10.0, 1.0)
 
@@ -142,7 +147,7 @@ def install(schema_editor: BaseDatabaseSchemaEditor, project_model: type) -> Non
 
     A later migration that makes SQLite rebuild directory_project (Django does that for most
     column changes) drops the triggers with the old table: such a migration must call this
-    again.
+    again. The system check check_index() below reports a database where that was forgotten.
     """
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
@@ -165,3 +170,72 @@ def uninstall(schema_editor: BaseDatabaseSchemaEditor, project_model: type) -> N
 
 def is_supported(connection: BaseDatabaseWrapper) -> bool:
     return connection.vendor in {"postgresql", "sqlite"}
+
+
+# --- system check ------------------------------------------------------------------------
+
+
+def missing_parts(connection: BaseDatabaseWrapper) -> list[str]:
+    """The parts of the full-text index that the database lacks: on SQLite the FTS5 table and
+    its three triggers on directory_project, on PostgreSQL the generated column and its GIN
+    index. Empty when all is there (or for any other database)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE (type = 'table' AND name = %s)"
+                " OR (type = 'trigger' AND tbl_name = 'directory_project')",
+                [FTS_TABLE],
+            )
+            found = {row[0] for row in cursor.fetchall()}
+            return [name for name in (FTS_TABLE, *FTS_TRIGGERS) if name not in found]
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()"
+                " AND table_name = 'directory_project' AND column_name = %s AND is_generated = 'ALWAYS'",
+                [PG_COLUMN],
+            )
+            missing = [] if cursor.fetchone() else [f"directory_project.{PG_COLUMN}"]
+            cursor.execute(
+                "SELECT 1 FROM pg_indexes WHERE schemaname = current_schema()"
+                " AND tablename = 'directory_project' AND indexname = %s",
+                [PG_INDEX_NAME],
+            )
+            return missing if cursor.fetchone() else [*missing, PG_INDEX_NAME]
+    return []
+
+
+def check_index(app_configs: Any = None, databases: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """System check (database tag: `manage.py check --database default`, and before `migrate`).
+
+    SQLite drops a table's triggers when it rebuilds the table, which Django's schema editor
+    does for most column changes: a later migration on directory_project that forgets to call
+    install() again leaves search silently stale. This reports that as an error once the
+    directory's migrations have all run (as a warning while some are still to run, so that
+    `migrate` itself is never blocked from applying the migration that repairs it).
+    """
+    from django.db import connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    messages: list[checks.CheckMessage] = []
+    for alias in databases or ():
+        connection = connections[alias]
+        if not is_supported(connection):
+            continue
+        executor = MigrationExecutor(connection)
+        if INSTALLING_MIGRATION not in executor.loader.applied_migrations:
+            continue  # a new database: the migration will create the index
+        missing = missing_parts(connection)
+        if not missing:
+            continue
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        pending = any(migration.app_label == "directory" for migration, _backwards in plan)
+        message = (checks.Warning if pending else checks.Error)(
+            f"The directory's full-text index is incomplete on database '{alias}' "
+            f"({connection.vendor}): missing {', '.join(missing)}. Search results no longer follow "
+            "changes to projects.",
+            hint="Run fulltext.install in a migration (RunPython, after the migration that rebuilt "
+                 "directory_project), as 0011_project_fulltext does.",
+            id="directory.W001" if pending else "directory.E001",
+        )
+        messages.append(message)
+    return messages

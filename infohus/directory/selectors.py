@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, overload
 
 from django.contrib.postgres.search import SearchRank
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -23,6 +24,9 @@ from infohus.directory.highlight import has_match, highlight, snippet
 from infohus.directory.models import ContactPoint, Country, Organisation, Project, Tag
 
 PAGE_SIZE = 20
+# The facet counts of the plain search page (no words, no filters) are cached this long.
+FACET_CACHE_SECONDS = 60
+FACET_CACHE_KEY = "directory:search-facets"
 UrlFor = Callable[[Project], str]
 TAG_FACETS = (Tag.Facet.TARGET_GROUP, Tag.Facet.THEME, Tag.Facet.EXTREMISM)
 
@@ -243,13 +247,15 @@ class Facets:
 class SearchResults:
     """The result of a search, sliceable like a list so that Django's Paginator pages it.
 
-    count() is one query; each page is one query for the ranked ids and one with the details
-    of those projects (plus their prefetches), whatever the number of results.
+    count() is one query (shared with the prevention-level facet when no level is chosen); each
+    page is one query for the ranked ids and one with the details of those projects (plus their
+    prefetches), whatever the number of results.
     """
 
     terms: list[str]
     filters: SearchFilters
     _count: int | None = field(default=None, init=False, repr=False)
+    _levels: dict[str, int] | None = field(default=None, init=False, repr=False)
 
     def _filtered(self) -> QuerySet[Project]:
         return _filtered(self.filters)
@@ -259,7 +265,12 @@ class SearchResults:
 
     def count(self) -> int:
         if self._count is None:
-            self._count = self.matching().count()
+            if self.filters.prevention_level:
+                self._count = self.matching().count()
+            else:
+                # Without a level filter the level facet counts exactly the matching projects,
+                # grouped: one query gives both the total and that facet.
+                self._count = sum(self._level_counts().values())
         return self._count
 
     def __len__(self) -> int:
@@ -307,34 +318,85 @@ class SearchResults:
         return iter(self[0:self.count()])
 
     def facets(self) -> Facets:
-        """Five queries: countries, prevention levels, and one per kind of tag."""
-        return Facets(
-            country=self._country_facet(),
-            prevention_level=self._level_facet(),
-            **{_facet_field(facet): self._tag_facet(facet) for facet in TAG_FACETS},
-        )
+        """At most five queries whatever the size of the directory: one grouped count over the
+        project–country table, one grouped count of prevention levels (the one count() already
+        made, when no level is chosen), one grouped count of all three kinds of tag over the
+        project–tag table, and the lists of countries and of tags (so that choices nobody
+        picked still show, with 0). Each grouped count reads only the rows of matching
+        projects; the earlier per-facet queries joined every project–tag or project–country
+        row of the directory.
+
+        The facets of the plain search page (no words, no filters) are the same for every
+        visitor, so they are kept in Django's cache for FACET_CACHE_SECONDS per language. They
+        are not invalidated when projects change: with so short a time a count that is a minute
+        old is harmless, and the result list itself is never cached.
+        """
+        if self.terms or self.filters.active:
+            return self._count_facets()
+        key = f"{FACET_CACHE_KEY}:{get_language() or ''}"
+        facets = cache.get(key)
+        if not isinstance(facets, Facets):
+            facets = self._count_facets()
+            cache.set(key, facets, FACET_CACHE_SECONDS)
+        return facets
+
+    def _count_facets(self) -> Facets:
+        return Facets(country=self._country_facet(), prevention_level=self._level_facet(), **self._tag_facets())
 
     def _matching_without(self, name: str) -> QuerySet[Project]:
         return _matching(_filtered(self.filters.without(name)), self.terms)
 
     def _country_facet(self) -> list[FacetChoice]:
         ids = self._matching_without("country").order_by().values("pk")
-        countries = Country.objects.annotate(n=Count("projects", filter=Q(projects__in=ids))).order_by("name")
-        return [FacetChoice(c.code, c.name, c.n) for c in countries]
+        counted: dict[int, int] = dict(
+            Project.countries.through.objects.filter(project_id__in=ids).order_by()
+            .values_list("country_id").annotate(n=Count("*"))
+        )
+        return [FacetChoice(c.code, c.name, counted.get(c.pk, 0)) for c in Country.objects.order_by("name")]
+
+    def _level_counts(self) -> dict[str, int]:
+        """Matching projects by prevention level (the visitor's level filter left out), blank
+        and any other value included."""
+        if self._levels is None:
+            self._levels = dict(
+                self._matching_without("prevention_level").order_by().values_list("prevention_level")
+                .annotate(n=Count("pk"))
+            )
+        return self._levels
 
     def _level_facet(self) -> list[FacetChoice]:
-        counted = dict(
-            self._matching_without("prevention_level").order_by().values_list("prevention_level")
-            .annotate(n=Count("pk"))
-        )
+        counted = self._level_counts()
         levels = Project.PreventionLevel.choices
         return [FacetChoice(value, str(label), counted.get(value, 0)) for value, label in levels]
 
-    def _tag_facet(self, facet: str) -> list[FacetChoice]:
-        ids = self._matching_without(_facet_field(facet)).order_by().values("pk")
-        tags = Tag.objects.filter(facet=facet).annotate(n=Count("projects", filter=Q(projects__in=ids)))
-        choices = [FacetChoice(t.slug, tag_label(t), t.n) for t in tags]
-        return sorted(choices, key=lambda choice: choice.label)
+    def _tag_facets(self) -> dict[str, list[FacetChoice]]:
+        """All three kinds of tag in one grouped count over the project–tag table.
+
+        The projects are those that match the words, the country and the prevention level; a
+        row (project, tag) then counts for its tag when the project also passes the visitor's
+        tag filters of the two OTHER kinds (a choice is counted without its own filter)."""
+        tags = list(Tag.objects.filter(facet__in=TAG_FACETS))
+        through = Project.tags.through
+        chosen = {facet: slug for facet, slug in self.filters.tag_filters().items() if slug}
+        rows = Q()
+        if chosen:
+            for facet in TAG_FACETS:
+                row = Q(tag_id__in=[tag.pk for tag in tags if tag.facet == facet])
+                for other, slug in chosen.items():
+                    if other != facet.value:
+                        row &= Q(Exists(through.objects.filter(
+                            project_id=OuterRef("project_id"), tag__facet=other, tag__slug=slug)))
+                rows |= row
+        untagged = SearchFilters(country=self.filters.country, prevention_level=self.filters.prevention_level)
+        ids = _matching(_filtered(untagged), self.terms).order_by().values("pk")
+        counted: dict[int, int] = dict(
+            through.objects.filter(rows, project_id__in=ids).order_by()
+            .values_list("tag_id").annotate(n=Count("*"))
+        )
+        grouped: dict[str, list[FacetChoice]] = {_facet_field(facet.value): [] for facet in TAG_FACETS}
+        for tag in tags:
+            grouped[_facet_field(tag.facet)].append(FacetChoice(tag.slug, tag_label(tag), counted.get(tag.pk, 0)))
+        return {name: sorted(choices, key=lambda choice: choice.label) for name, choices in grouped.items()}
 
 
 def search_projects(

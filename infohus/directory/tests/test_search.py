@@ -1,7 +1,10 @@
 """Search of the public directory: ranking, filters, facets, highlighting, and the full-text
 index itself on each database."""
 
+from collections.abc import Iterator
+
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from infohus.directory import fulltext
@@ -11,6 +14,14 @@ from infohus.directory.selectors import _matching, search_projects
 from infohus.directory.tests.factories import make_project
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_cached_facets() -> Iterator[None]:
+    # The facets of the plain search page are cached for a minute; no test may see another's.
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def titles(results) -> list[str]:  # type: ignore[no-untyped-def]
@@ -76,6 +87,70 @@ def test_facet_counts_apply_the_other_filters_but_not_their_own() -> None:
     # ...but does narrow the others.
     groups = {choice.value: choice.count for choice in facets.target_group}
     assert groups["young-people"] == 1 and groups["families"] == 1
+
+
+def test_each_kind_of_tag_is_counted_with_the_other_kinds_of_tag_applied() -> None:
+    make_project("Mentors A", countries=("DK",), tags=("young-people", "mentoring", "religious"),
+                 prevention_level="targeted")
+    make_project("Mentors B", countries=("DK",), tags=("families", "mentoring", "right-wing"))
+    make_project("Mentors C", countries=("SE",), tags=("young-people", "prison", "religious"),
+                 prevention_level="targeted")
+    make_project("Mentors hidden", countries=("DK",), tags=("young-people", "mentoring", "religious"),
+                 published=False)
+    facets = search_projects("mentor", theme="mentoring", extremism="religious").facets()
+    counts = {name: {choice.value: choice.count for choice in getattr(facets, name)}
+              for name in ("target_group", "theme", "extremism", "country", "prevention_level")}
+    # Target groups: both tag filters apply (A only).
+    assert counts["target_group"]["young-people"] == 1 and counts["target_group"]["families"] == 0
+    # Themes: only the extremism filter applies (A and C).
+    assert counts["theme"]["mentoring"] == 1 and counts["theme"]["prison"] == 1
+    # Kinds of extremism: only the theme filter applies (A and B).
+    assert counts["extremism"]["religious"] == 1 and counts["extremism"]["right-wing"] == 1
+    # Countries and levels: every tag filter applies (A only).
+    assert counts["country"]["DK"] == 1 and counts["country"]["SE"] == 0
+    assert counts["prevention_level"]["targeted"] == 1 and counts["prevention_level"]["indicated"] == 0
+    # Every choice is there, counted or not, tags in the order of their names.
+    labels = [choice.label for choice in facets.theme]
+    assert labels == sorted(labels) and "prison" in {choice.value for choice in facets.theme}
+
+
+def test_a_tag_filter_that_names_no_tag_counts_nothing_in_the_other_facets() -> None:
+    make_project("Mentors A", countries=("DK",), tags=("young-people", "mentoring"))
+    facets = search_projects("mentor", theme="no-such-theme").facets()
+    assert {choice.count for choice in facets.target_group} == {0}
+    assert {choice.value: choice.count for choice in facets.theme}["mentoring"] == 1
+
+
+def test_facets_of_the_plain_search_page_are_cached_briefly(django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    make_project("Mentors A", countries=("DK",), tags=("young-people",))
+    first = search_projects("").facets()
+    assert {choice.value: choice.count for choice in first.country}["DK"] == 1
+    make_project("Mentors B", countries=("DK",), tags=("young-people",))
+    with django_assert_num_queries(0):
+        # Not invalidated: a minute-old count is acceptable (FACET_CACHE_SECONDS).
+        assert search_projects("").facets() == first
+    # A search with words or filters is always counted afresh.
+    assert {c.value: c.count for c in search_projects("mentor").facets().country}["DK"] == 2
+    assert {c.value: c.count for c in search_projects("", theme="x").facets().country}["DK"] == 0
+    cache.clear()
+    assert {choice.value: choice.count for choice in search_projects("").facets().country}["DK"] == 2
+
+
+@pytest.mark.parametrize(("level", "queries"), [("", 5), ("targeted", 6)])
+def test_count_and_facets_take_a_fixed_number_of_queries(
+    django_assert_num_queries, level: str, queries: int  # type: ignore[no-untyped-def]
+) -> None:
+    for i in range(3):
+        make_project(f"Mentor {i}", countries=("DK", "SE"), tags=("young-people", "mentoring"),
+                     prevention_level="targeted" if i else "")
+    results = search_projects("mentor", prevention_level=level, theme="mentoring")
+    # count() shares its query with the prevention-level facet when no level is chosen; then
+    # the countries (counts, list) and the tags (list, counts).
+    with django_assert_num_queries(queries):
+        assert results.count() == (2 if level else 3)
+        facets = results.facets()
+    levels = {choice.value: choice.count for choice in facets.prevention_level}
+    assert levels["targeted"] == 2 and levels["universal"] == 0
 
 
 def test_results_are_paged_without_overlap() -> None:
@@ -153,3 +228,42 @@ def test_sqlite_fts5_table_and_its_triggers_exist() -> None:
         cursor.execute("SELECT name FROM sqlite_master WHERE name LIKE 'directory_project_fts%'")
         names = {row[0] for row in cursor.fetchall()}
     assert {"directory_project_fts", *(f"directory_project_fts_{t}" for t in ("ai", "ad", "au"))} <= names
+
+
+@pytest.mark.skipif(not fulltext.is_supported(connection), reason="no full-text index on this database")
+def test_system_check_reports_a_lost_part_of_the_index() -> None:
+    assert fulltext.check_index(None, databases=["default"]) == []
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # What a migration that makes SQLite rebuild directory_project does to the triggers.
+            cursor.execute("DROP TRIGGER directory_project_fts_au")
+            lost = "directory_project_fts_au"
+        else:
+            cursor.execute(f"DROP INDEX {fulltext.PG_INDEX_NAME}")
+            lost = fulltext.PG_INDEX_NAME
+    try:
+        messages = fulltext.check_index(None, databases=["default"])
+        assert [message.id for message in messages] == ["directory.E001"]
+        assert lost in messages[0].msg and "fulltext.install" in (messages[0].hint or "")
+    finally:
+        # DDL is transactional on both, so the test's rollback would restore it too.
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                for statement in fulltext.SQLITE_CREATE:  # idempotent
+                    cursor.execute(statement)
+            else:
+                cursor.execute(fulltext.POSTGRES_CREATE[1])
+    assert fulltext.check_index(None, databases=["default"]) == []
+
+
+def test_the_check_names_the_triggers_that_install_creates() -> None:
+    created = " ".join(" ".join(fulltext.SQLITE_CREATE).split())
+    assert all(f"CREATE TRIGGER IF NOT EXISTS {name} " in created for name in fulltext.FTS_TRIGGERS)
+    assert f"CREATE VIRTUAL TABLE IF NOT EXISTS {fulltext.FTS_TABLE} " in created
+
+
+def test_the_check_is_registered_for_the_database_tag() -> None:
+    from django.core import checks
+
+    assert fulltext.check_index in checks.registry.registry.get_checks(include_deployment_checks=False)
+    assert checks.Tags.database in fulltext.check_index.tags  # type: ignore[attr-defined]
