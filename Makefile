@@ -67,7 +67,7 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 
 typecheck: $(VENV)/.installed-test
-	$(VENV)/bin/mypy infohus/*/services.py infohus/*/selectors.py infohus/*/permissions.py
+	$(VENV)/bin/mypy $(wildcard infohus/*/services.py infohus/*/services/*.py infohus/*/selectors.py infohus/*/selectors/*.py) infohus/accounts/permissions.py
 
 pytest-sqlite: $(VENV)/.installed-test static messages chromium
 	env -u DATABASE_URL $(VENV)/bin/pytest -q

@@ -16,10 +16,14 @@ PRODUCTION = INFOHUS_ENV == "production"
 
 if PRODUCTION:
     SECRET_KEY = env_str("SECRET_KEY")
+    FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY")
+    if len(FIELD_ENCRYPTION_KEY) < 32:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must be at least 32 random characters in production")
     if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         raise ImproperlyConfigured("SECRET_KEY must be at least 50 random characters in production")
 else:
     SECRET_KEY = env_str("SECRET_KEY", "development-only-key-not-for-production-" + "x" * 20)
+    FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY", "development-only-field-key-not-for-production")
 
 DEBUG = env_bool("DEBUG", not PRODUCTION)
 if PRODUCTION and DEBUG:
@@ -44,6 +48,7 @@ INSTALLED_APPS = [
     "infohus.audit",
     "infohus.accounts",
     "infohus.directory",
+    "infohus.cases",
     "infohus.core",
 ]
 

@@ -93,10 +93,10 @@ def _audit_admin(request: HttpRequest, action: str, obj: Any, message: Any) -> N
 
 @admin.register(Organisation, site=admin_site)
 class OrganisationAdmin(AdministratorOnly, admin.ModelAdmin):
-    list_display = ["name", "kind", "parent", "country", "municipality_code", "is_active"]
+    list_display = ["name", "kind", "parent", "info_house", "country", "municipality_code", "is_active"]
     list_filter = ["kind", "country", "is_active"]
     search_fields = ["name", "municipality_code"]
-    autocomplete_fields = ["parent"]
+    autocomplete_fields = ["parent", "info_house"]
 
 
 class MembershipInline(admin.TabularInline):

@@ -46,6 +46,9 @@ def create_demo_accounts(*, password: str = DEMO_PASSWORD) -> dict[str, User]:
             user=user, name="Demo authenticator", defaults={"key": demo_totp_key(person.username), "confirmed": True}
         )
         users[person.username] = user
+    # Every demo organisation sends its concerns to the one demo Info house.
+    Organisation.objects.filter(pk__in=[o.pk for o in organisations.values()], info_house__isnull=True).exclude(
+        pk=organisations["infohouse"].pk).update(info_house=organisations["infohouse"])
     for username, role, organisation in EXTRA_MEMBERSHIPS:
         Membership.objects.get_or_create(user=users[username], organisation=organisations[organisation], role=role)
     return users

@@ -28,6 +28,11 @@ class Organisation(models.Model):
         _("municipality code"), max_length=3, blank=True,
         help_text=_("The three-digit Danish municipality code, where there is one"),
     )
+    info_house = models.ForeignKey(
+        "self", verbose_name=_("Info house"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="served_organisations", limit_choices_to={"kind": "police_district"},
+        help_text=_("The police district's Info house that receives this organisation's concerns"),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

@@ -98,12 +98,14 @@ def test_demo_code_for_an_unknown_account_says_so() -> None:
 
 
 def _run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"INFOHUS_ENV", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}}
+    clean = {k: v for k, v in os.environ.items() if k not in {"INFOHUS_ENV", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env},
                           capture_output=True, text=True, timeout=120, check=False)
 
 
-PRODUCTION = {"INFOHUS_ENV": "production", "SECRET_KEY": "k3Y-" + "aZ9q" * 14, "ALLOWED_HOSTS": "infohus.example"}
+PRODUCTION = {"INFOHUS_ENV": "production", "SECRET_KEY": "k3Y-" + "aZ9q" * 14, "ALLOWED_HOSTS": "infohus.example",
+              "REDIS_URL": "redis://127.0.0.1:6379/0",
+              "FIELD_ENCRYPTION_KEY": "f" * 40}
 
 
 @pytest.mark.parametrize("command", [["demo"], ["demo_code", "ida"]])

@@ -115,13 +115,15 @@ def test_malformed_database_url_names_the_variable(monkeypatch: pytest.MonkeyPat
 
 def _run(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items()
-             if k not in {"INFOHUS_ENV", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_SETTINGS_MODULE"}}
+             if k not in {"INFOHUS_ENV", "SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_SETTINGS_MODULE",
+                          "DJANGO_ALLOW_ASYNC_UNSAFE"}}
     return subprocess.run([sys.executable, *args], cwd=ROOT, env={**clean, **env},
                           capture_output=True, text=True, timeout=120, check=False)
 
 
 PRODUCTION = {"INFOHUS_ENV": "production", "SECRET_KEY": SECRET, "ALLOWED_HOSTS": "infohus.example",
-              "REDIS_URL": "redis://127.0.0.1:6379/0"}
+              "REDIS_URL": "redis://127.0.0.1:6379/0",
+              "FIELD_ENCRYPTION_KEY": "f" * 40}
 
 
 def test_check_deploy_is_silent_in_production() -> None:
