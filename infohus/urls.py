@@ -7,6 +7,7 @@ from infohus.directory.api import api as directory_api
 urlpatterns = [
     path("", include("infohus.core.urls")),
     path("network/", include("infohus.directory.urls")),
+    path("desk/", include("infohus.cases.urls")),
     path("api/v1/directory/", directory_api.urls),
     path("accounts/", include("infohus.accounts.urls")),
     path("audit/", include("infohus.audit.urls")),
