@@ -37,7 +37,8 @@ def make_concern(*, reporter: User | None = None, status: str = Concern.Status.A
         reference=f"B-TEST-{next(_serial):06d}", status=status, reported_by=reporter,
         reporter_organisation=reporter.memberships.first().organisation if reporter else None,
         institution=institution, info_house=info_house(), observed="Talks about violence in class.",
-        observed_on=date.today() - timedelta(days=2), observed_where="School yard", worries="A change of friends.",
+        observed_on=timezone.localdate() - timedelta(days=2), observed_where="School yard",
+        worries="A change of friends.",
         urgent=urgent, person=person, **fields,
     )
 
@@ -48,7 +49,7 @@ def make_case(*, person: Person | None = None, lead: User, team: dict[User, str]
     (a comma-separated list, e.g. "general,police")."""
     owner = owner or lead.memberships.first().organisation
     case = Case.objects.create(reference=f"S-TEST-{next(_serial):06d}", person=person or make_person(),
-                               owner=owner, lead=lead, next_review_on=date.today() + timedelta(days=90))
+                               owner=owner, lead=lead, next_review_on=timezone.localdate() + timedelta(days=90))
     members = {lead: Compartment.GENERAL.value, **(team or {})}
     for user, compartments in members.items():
         membership = user.memberships.first()
