@@ -3,6 +3,7 @@ until then it says what will appear there."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -97,7 +98,7 @@ NO_MEMBERSHIP = StartPage(_("Welcome"), (
 ))
 
 
-def _moderation_queue(page: StartPage) -> StartPage:
+def _moderation_queue(page: StartPage, user: Any) -> StartPage:
     from django.urls import reverse
 
     from infohus.directory.selectors_moderation import moderation_queue
@@ -109,13 +110,30 @@ def _moderation_queue(page: StartPage) -> StartPage:
     return replace(page, sections=(replace(page.sections[0], items=pending), *page.sections[1:]))
 
 
+def _break_glass_alerts(page: StartPage, user: Any) -> StartPage:
+    from django.urls import reverse
+
+    from infohus.cases.models import BreakGlassAccess
+
+    trail = reverse("audit:trail")
+    alerts = [
+        Item(f"{access.opened_at:%Y-%m-%d %H:%M} · {access.user} · {access.case}",
+             f"{trail}?action=case.break_glass&actor={access.user.get_username()}")
+        for access in BreakGlassAccess.objects.filter(reviewed_at=None).select_related("user", "case")[:20]
+    ]
+    return replace(page, sections=(replace(page.sections[0], items=alerts), *page.sections[1:]))
+
+
 # Sections whose work exists already are filled from the apps' selectors.
-_FILL: dict[Role, Callable[[StartPage], StartPage]] = {R.DIRECTORY_EDITOR: _moderation_queue}
+_FILL: dict[Role, Callable[[StartPage, Any], StartPage]] = {
+    R.DIRECTORY_EDITOR: _moderation_queue,
+    R.DATA_PROTECTION_OFFICER: _break_glass_alerts,
+}
 
 
-def start_page_for(membership: Membership | None) -> StartPage:
+def start_page_for(membership: Membership | None, user: Any = None) -> StartPage:
     if membership is None:
         return NO_MEMBERSHIP
     role = Role(membership.role)
     page = _PAGES[role]
-    return _FILL[role](page) if role in _FILL else page
+    return _FILL[role](page, user) if role in _FILL else page

@@ -19,7 +19,7 @@ def front(request: HttpRequest) -> HttpResponse:
 @signed_in_required
 def start(request: HttpRequest) -> HttpResponse:
     membership = active_membership(request)
-    return render(request, "core/start.html", {"page": start_page_for(membership)})
+    return render(request, "core/start.html", {"page": start_page_for(membership, request.user)})
 
 
 @never_cache

@@ -140,3 +140,21 @@ def test_directory_editor_sees_pending_proposals_with_links(
     with django_assert_num_queries(START_QUERIES + 1):  # type: ignore[attr-defined]
         html = client.get("/desk/").content.decode()
     assert "Projekt 4" in html
+
+
+def test_data_protection_officer_sees_break_the_glass_openings(
+    signed_in: Callable[[str], Client], people: dict[str, object], django_assert_num_queries: Callable[..., object]
+) -> None:
+    from infohus.cases.tests.factories import grant_break_glass, make_case
+
+    dina = signed_in("dina")
+    case = make_case(lead=people["carl"])  # type: ignore[arg-type]
+    grant_break_glass(case, people["ida"])  # type: ignore[arg-type]
+    html = dina.get("/desk/").content.decode()
+    assert f"ida · {case.reference}" in html
+    assert "action=case.break_glass&amp;actor=ida" in html
+
+    for _ in range(3):
+        grant_break_glass(make_case(lead=people["carl"]), people["per"])  # type: ignore[arg-type]
+    with django_assert_num_queries(START_QUERIES + 1):  # type: ignore[attr-defined]
+        dina.get("/desk/")
