@@ -67,6 +67,12 @@ def _english(settings: object) -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings: object, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Uploaded files of tests never land in the project's media folder.
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: object) -> None:
     # Argon2 is the production hasher (pinned by a test of its own); tests hash with MD5 so
     # that hundreds of sign-ins stay quick.

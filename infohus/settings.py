@@ -148,6 +148,9 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
+# How long emergency (break-the-glass) access to a case lasts.
+BREAK_GLASS_MINUTES = env_int("BREAK_GLASS_MINUTES", 60, minimum=5)
+
 OTP_TOTP_ISSUER = "Infohus"
 OTP_TOTP_TOLERANCE = 1
 

@@ -35,6 +35,9 @@ class Concern(models.Model):
                                     related_name="reported_concerns")
     reporter_organisation = models.ForeignKey("accounts.Organisation", null=True, blank=True,
                                               on_delete=models.PROTECT, related_name="+")
+    # Who took a telephone concern at the Info house.
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="recorded_concerns")
     # A telephone concern from outside the platform (a relative, possibly anonymous).
     caller_name = models.CharField(_("caller's name"), max_length=200, blank=True)
     caller_relation = models.CharField(_("caller's relation to the person"), max_length=100, blank=True)

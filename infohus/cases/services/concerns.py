@@ -297,7 +297,7 @@ def record_telephone_concern(*, recorded_by: User, info_house: Organisation, fac
         raise PermissionDenied
     anonymous = caller.anonymous
     concern = _create(
-        status=S.AWAITING_TRIAGE, channel=Concern.Channel.TELEPHONE, info_house=info_house,
+        status=S.AWAITING_TRIAGE, channel=Concern.Channel.TELEPHONE, info_house=info_house, recorded_by=recorded_by,
         caller_name="" if anonymous else caller.name, caller_relation=caller.relation,
         caller_contact="" if anonymous else caller.contact, caller_anonymous=anonymous,
         **_fact_fields(facts),

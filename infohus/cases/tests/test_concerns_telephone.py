@@ -32,6 +32,7 @@ def test_anonymous_relative_is_recorded_and_waits_for_triage(people: dict[str, U
     response = signed_in("ida").post(URL, _call(caller_anonymous="on"), follow=True)
 
     concern = Concern.objects.get()
+    assert concern.recorded_by == people["ida"]  # who took the call
     assert concern.channel == Concern.Channel.TELEPHONE
     assert concern.status == Concern.Status.AWAITING_TRIAGE
     assert concern.info_house == info_house()
