@@ -9,7 +9,7 @@ def next_reference(model: type[Model], prefix: str) -> str:
     constraint on the reference catches the rare race, and the caller retries."""
     year = timezone.now().year
     stem = f"{prefix}-{year}-"
-    last = (model._default_manager.filter(reference__startswith=stem)  # type: ignore[attr-defined]
+    last = (model._default_manager.filter(reference__startswith=stem)
             .order_by("-reference").values_list("reference", flat=True).first())
     number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
     return f"{stem}{number:06d}"

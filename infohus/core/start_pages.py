@@ -1,15 +1,20 @@
-"""What each role's start page shows. Each section lists work that later features fill in;
-until then it says what will appear there."""
+"""What each role's start page shows. A section whose work exists is filled from that app's
+need-to-know selectors (one query each, at most ten items); a section whose feature has not
+arrived yet says what will appear there."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from infohus.accounts.models import Membership
 from infohus.accounts.roles import Role
+
+LIMIT = 10
 
 
 @dataclass(frozen=True)
@@ -22,6 +27,7 @@ class Item:
 class Section:
     title: Promise
     empty: Promise
+    source: str = ""  # the name of the function in _SOURCES that fills it, if its work exists
     items: list[Item] = field(default_factory=list)
 
 
@@ -31,40 +37,151 @@ class StartPage:
     sections: tuple[Section, ...]
 
 
+# --- what fills the sections -------------------------------------------------------------------
+
+def _my_concerns(user: Any) -> list[Item]:
+    from infohus.cases.selectors.need_to_know import concerns_reported_by
+
+    return [Item(f"{c.reference} · {c.get_status_display()}", reverse("cases:my_concern", args=[c.pk]))
+            for c in concerns_reported_by(user).order_by("-received_at")[:LIMIT]]
+
+
+def _local_waiting(user: Any) -> list[Item]:
+    from infohus.cases.models import Concern
+    from infohus.cases.selectors.need_to_know import concerns_for_local_assessment
+
+    concerns = concerns_for_local_assessment(user).filter(status=Concern.Status.LOCAL_ASSESSMENT)
+    return [Item(f"{c.reference}{' · ' + str(_('urgent')) if c.urgent else ''}",
+                 reverse("cases:local_concern", args=[c.pk]))
+            for c in concerns.order_by("-urgent", "received_at")[:LIMIT]]
+
+
+def _local_forwarded(user: Any) -> list[Item]:
+    from infohus.cases.models import Concern
+    from infohus.cases.selectors.need_to_know import concerns_for_local_assessment
+
+    S = Concern.Status
+    concerns = concerns_for_local_assessment(user).filter(status__in=[S.AWAITING_TRIAGE, S.IN_TRIAGE, S.DECIDED])
+    return [Item(f"{c.reference} · {c.get_status_display()}", reverse("cases:local_concern", args=[c.pk]))
+            for c in concerns.order_by("-received_at")[:LIMIT]]
+
+
+def _triage_queue(user: Any) -> list[Item]:
+    from infohus.cases.models import Concern
+    from infohus.cases.selectors.need_to_know import concerns_for_triage
+
+    S = Concern.Status
+    concerns = concerns_for_triage(user).filter(status__in=[S.AWAITING_TRIAGE, S.IN_TRIAGE])
+    return [Item(f"{c.reference}{' · ' + str(_('urgent')) if c.urgent else ''} · {c.received_at:%Y-%m-%d}",
+                 reverse("cases:triage_concern", args=[c.pk]))
+            for c in concerns.order_by("-urgent", "received_at")[:LIMIT]]
+
+
+def _next_meetings(user: Any) -> list[Item]:
+    from infohus.cases.models import TriageMeeting
+    from infohus.cases.selectors.need_to_know import concerns_for_triage
+
+    houses = concerns_for_triage(user).values("info_house_id")
+    meetings = TriageMeeting.objects.filter(info_house_id__in=houses, scheduled_for__gte=timezone.now())
+    return [Item(f"{m.scheduled_for:%Y-%m-%d %H:%M} {m.place}", reverse("cases:triage_meeting", args=[m.pk]))
+            for m in meetings.order_by("scheduled_for")[:LIMIT]]
+
+
+def _my_cases(user: Any) -> list[Item]:
+    from infohus.cases.models import Case
+    from infohus.cases.selectors.need_to_know import cases_visible_to
+
+    cases = cases_visible_to(user).filter(status=Case.Status.OPEN).order_by("-opened_at")
+    return [Item(c.reference, reverse("cases:case_detail", args=[c.pk])) for c in cases[:LIMIT]]
+
+
+def _reviews_due(user: Any) -> list[Item]:
+    from infohus.cases.models import Case
+    from infohus.cases.selectors.need_to_know import cases_visible_to
+
+    due = cases_visible_to(user).filter(status=Case.Status.OPEN, next_review_on__lte=timezone.localdate())
+    return [Item(f"{c.reference} · {c.next_review_on:%Y-%m-%d}", reverse("cases:case_detail", args=[c.pk]))
+            for c in due.order_by("next_review_on")[:LIMIT]]
+
+
+def _my_tasks(user: Any) -> list[Item]:
+    from infohus.cases.models import Task
+    from infohus.cases.selectors.need_to_know import cases_visible_to
+
+    tasks = Task.objects.filter(assignee=user, done_at=None, case__in=cases_visible_to(user)).select_related("case")
+    return [Item(f"{t.due_on:%Y-%m-%d} · {t.title} ({t.case.reference})",
+                 reverse("cases:case_detail", args=[t.case_id]))
+            for t in tasks.order_by("due_on")[:LIMIT]]
+
+
+def _moderation_queue(user: Any) -> list[Item]:
+    from infohus.directory.selectors_moderation import moderation_queue
+
+    return [Item(str(s), reverse("directory:submission_detail", args=[s.pk]))
+            for s in moderation_queue(status="pending")[:LIMIT]]
+
+
+def _break_glass_alerts(user: Any) -> list[Item]:
+    from infohus.cases.models import BreakGlassAccess
+
+    trail = reverse("audit:trail")
+    return [Item(f"{a.opened_at:%Y-%m-%d %H:%M} · {a.user} · {a.case}",
+                 f"{trail}?action=case.break_glass&actor={a.user.get_username()}")
+            for a in BreakGlassAccess.objects.filter(reviewed_at=None).select_related("user", "case")[:20]]
+
+
+_SOURCES: dict[str, Callable[[Any], list[Item]]] = {
+    "my_concerns": _my_concerns, "local_waiting": _local_waiting, "local_forwarded": _local_forwarded,
+    "triage_queue": _triage_queue, "next_meetings": _next_meetings, "my_cases": _my_cases,
+    "reviews_due": _reviews_due, "my_tasks": _my_tasks, "moderation_queue": _moderation_queue,
+    "break_glass": _break_glass_alerts,
+}
+
+# --- the pages ---------------------------------------------------------------------------------
+
 S = Section
 R = Role
+TASKS = S(_("Your tasks"), _("Tasks assigned to you on cases will appear here, the earliest due first."), "my_tasks")
+TEAM_CASES = S(_("Cases on which you are a team member"), _("Cases whose team you are on will appear here."),
+               "my_cases")
 
 _PAGES: dict[Role, StartPage] = {
     R.REPORTER: StartPage(_("Your concerns"), (
-        S(_("Concerns you reported"), _("The concerns you report will appear here with their status.")),
+        S(_("Concerns you reported"), _("The concerns you report will appear here with their status."),
+          "my_concerns"),
     )),
     R.RESOURCE_PERSON: StartPage(_("Concerns in your institution"), (
-        S(_("Waiting for local assessment"), _("Concerns from staff in your institution will appear here first.")),
-        S(_("Forwarded to the Info house"), _("Concerns you forward will appear here with their status.")),
+        S(_("Waiting for local assessment"), _("Concerns from staff in your institution will appear here first."),
+          "local_waiting"),
+        S(_("Forwarded to the Info house"), _("Concerns you forward will appear here with their status."),
+          "local_forwarded"),
     )),
     R.INFOHOUSE_COORDINATOR: StartPage(_("Info house"), (
-        S(_("Triage queue"), _("New concerns will appear here, the most urgent and oldest first.")),
-        S(_("Next triage meeting"), _("Scheduled triage meetings will appear here.")),
-        S(_("Cases you coordinate"), _("Cases opened after triage will appear here.")),
+        S(_("Triage queue"), _("New concerns will appear here, the most urgent and oldest first."), "triage_queue"),
+        S(_("Next triage meeting"), _("Scheduled triage meetings will appear here."), "next_meetings"),
+        S(_("Cases you coordinate"), _("Cases opened after triage will appear here."), "my_cases"),
+        TASKS,
     )),
     R.CASE_WORKER: StartPage(_("Your cases"), (
-        S(_("Cases you manage"), _("Cases in which you are the case manager will appear here.")),
-        S(_("Reviews due"), _("Case reviews that are due will appear here.")),
+        S(_("Cases you work on"), _("The cases whose team you are on will appear here."), "my_cases"),
+        S(_("Reviews due"), _("Case reviews that are due will appear here."), "reviews_due"),
+        TASKS,
     )),
     R.POLICE_LIAISON: StartPage(_("Police liaison"), (
-        S(_("Triage queue"), _("Concerns for the Info house triage will appear here.")),
-        S(_("Cases on which you are a team member"), _("Cases whose team you are on will appear here.")),
+        S(_("Triage queue"), _("Concerns for the Info house triage will appear here."), "triage_queue"),
+        TEAM_CASES,
+        TASKS,
     )),
-    R.PSYCHIATRY_LIAISON: StartPage(_("Psychiatry liaison"), (
-        S(_("Cases on which you are a team member"), _("Cases whose team you are on will appear here.")),
-    )),
+    R.PSYCHIATRY_LIAISON: StartPage(_("Psychiatry liaison"), (TEAM_CASES, TASKS)),
     R.MENTOR: StartPage(_("Your mentoring"), (
         S(_("Your mentees"), _("The courses of mentoring you provide will appear here.")),
-        S(_("Follow-ups due"), _("Sessions whose next appointment is overdue will appear here.")),
+        TEAM_CASES,
+        TASKS,
     )),
     R.PARENT_COACH: StartPage(_("Your coaching"), (
         S(_("Families you coach"), _("The courses of parent coaching you provide will appear here.")),
-        S(_("Follow-ups due"), _("Sessions whose next appointment is overdue will appear here.")),
+        TEAM_CASES,
+        TASKS,
     )),
     R.MENTOR_COACH: StartPage(_("Mentor coaching"), (
         S(_("Mentors you coach"), _("The mentors you supervise will appear here.")),
@@ -79,13 +196,14 @@ _PAGES: dict[Role, StartPage] = {
         S(_("Upcoming dialogue meetings"), _("Planned dialogue meetings and outreach will appear here.")),
     )),
     R.DIRECTORY_EDITOR: StartPage(_("Practice network"), (
-        S(_("Moderation queue"), _("Proposals sent through “Get involved” will appear here.")),
+        S(_("Moderation queue"), _("Proposals sent through “Get involved” will appear here."), "moderation_queue"),
     )),
     R.ANALYST: StartPage(_("Statistics"), (
         S(_("Dashboards"), _("Anonymised statistics about the work will appear here.")),
     )),
     R.DATA_PROTECTION_OFFICER: StartPage(_("Data protection"), (
-        S(_("Break-the-glass alerts"), _("Emergency access to records will appear here for your review.")),
+        S(_("Break-the-glass alerts"), _("Emergency access to records will appear here for your review."),
+          "break_glass"),
         S(_("Subject access requests"), _("Requests for a person's data will appear here.")),
     )),
     R.SYSTEM_ADMINISTRATOR: StartPage(_("Administration"), (
@@ -98,42 +216,16 @@ NO_MEMBERSHIP = StartPage(_("Welcome"), (
 ))
 
 
-def _moderation_queue(page: StartPage, user: Any) -> StartPage:
-    from django.urls import reverse
-
-    from infohus.directory.selectors_moderation import moderation_queue
-
-    pending = [
-        Item(str(submission), reverse("directory:submission_detail", args=[submission.pk]))
-        for submission in moderation_queue(status="pending")[:10]
-    ]
-    return replace(page, sections=(replace(page.sections[0], items=pending), *page.sections[1:]))
-
-
-def _break_glass_alerts(page: StartPage, user: Any) -> StartPage:
-    from django.urls import reverse
-
-    from infohus.cases.models import BreakGlassAccess
-
-    trail = reverse("audit:trail")
-    alerts = [
-        Item(f"{access.opened_at:%Y-%m-%d %H:%M} · {access.user} · {access.case}",
-             f"{trail}?action=case.break_glass&actor={access.user.get_username()}")
-        for access in BreakGlassAccess.objects.filter(reviewed_at=None).select_related("user", "case")[:20]
-    ]
-    return replace(page, sections=(replace(page.sections[0], items=alerts), *page.sections[1:]))
-
-
-# Sections whose work exists already are filled from the apps' selectors.
-_FILL: dict[Role, Callable[[StartPage, Any], StartPage]] = {
-    R.DIRECTORY_EDITOR: _moderation_queue,
-    R.DATA_PROTECTION_OFFICER: _break_glass_alerts,
-}
+def filled_sections(role: Role) -> int:
+    """How many sections of a role's page read from the database (one query each)."""
+    return sum(1 for section in _PAGES[role].sections if section.source)
 
 
 def start_page_for(membership: Membership | None, user: Any = None) -> StartPage:
     if membership is None:
         return NO_MEMBERSHIP
-    role = Role(membership.role)
-    page = _PAGES[role]
-    return _FILL[role](page, user) if role in _FILL else page
+    page = _PAGES[Role(membership.role)]
+    return replace(page, sections=tuple(
+        replace(section, items=_SOURCES[section.source](user)) if section.source else section
+        for section in page.sections
+    ))

@@ -20,15 +20,16 @@ from infohus.cases.models import BreakGlassAccess, Case, Concern, Person, TeamMe
 C = Concern.Status
 
 
-def _organisations_with(user: Any, capability: Capability) -> list[int]:
-    """Organisations in which the user holds a role with this capability."""
+def organisations_with(user: Any, capability: Capability) -> QuerySet[Membership, int]:
+    """Ids of the organisations in which the user holds a role with this capability, as a
+    subquery (so that the lists built on it stay one query)."""
     if not getattr(user, "is_authenticated", False):
-        return []
+        return Membership.objects.none().values_list("organisation_id", flat=True)
     roles = [role.value for role, caps in CAPABILITIES.items() if capability in caps]
-    return list(
-        Membership.objects.filter(user=user, is_active=True, role__in=roles, organisation__is_active=True)
-        .values_list("organisation_id", flat=True)
-    )
+    return Membership.objects.filter(
+        user=user, is_active=True, role__in=roles, organisation__is_active=True
+    ).values_list("organisation_id", flat=True)
+
 
 
 # --- concerns ------------------------------------------------------------------------------
@@ -40,13 +41,13 @@ def concerns_reported_by(user: Any) -> QuerySet[Concern]:
 
 def concerns_for_local_assessment(user: Any) -> QuerySet[Concern]:
     """Concerns from the institutions in which the user is a resource person."""
-    return Concern.objects.filter(institution_id__in=_organisations_with(user, Capability.LOCAL_ASSESSMENT))
+    return Concern.objects.filter(institution_id__in=organisations_with(user, Capability.LOCAL_ASSESSMENT))
 
 
 def concerns_for_triage(user: Any) -> QuerySet[Concern]:
     """Concerns that have reached the Info houses in which the user triages."""
     return Concern.objects.filter(
-        info_house_id__in=_organisations_with(user, Capability.TRIAGE),
+        info_house_id__in=organisations_with(user, Capability.TRIAGE),
         status__in=[C.AWAITING_TRIAGE, C.IN_TRIAGE, C.DECIDED],
     )
 

@@ -10,7 +10,6 @@ updated only if that is still the version, and otherwise StaleEdit is raised and
 """
 
 import calendar
-import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -43,6 +42,7 @@ from infohus.cases.models import (
     Task,
     TeamMember,
 )
+from infohus.cases.names import search_name_for
 from infohus.cases.selectors.need_to_know import CaseAccess
 
 # How long break-the-glass access lasts; a setting of that name overrides it.
@@ -442,11 +442,6 @@ class NetworkChange:
     delete: bool = False
 
 
-def search_name(first_name: str, last_name: str) -> str:
-    text = unicodedata.normalize("NFKD", f"{first_name} {last_name}".strip().lower())
-    return "".join(ch for ch in text if not unicodedata.combining(ch))[:210]
-
-
 @transaction.atomic
 def edit_person(*, access: CaseAccess, actor: User, expected_version: int, changes: PersonChanges,
                 network: list[NetworkChange]) -> Person:
@@ -459,7 +454,7 @@ def edit_person(*, access: CaseAccess, actor: User, expected_version: int, chang
         "birth_date": changes.birth_date, "gender": changes.gender, "municipality": changes.municipality,
         "languages": changes.languages.strip(), "phone": changes.phone.strip(), "email": changes.email.strip(),
         "address": changes.address.strip(), "identifier_country": changes.identifier_country,
-        "search_name": search_name(changes.first_name, changes.last_name), "updated_at": timezone.now(),
+        "search_name": search_name_for(changes.first_name, changes.last_name), "updated_at": timezone.now(),
     }
     if changes.identifier.strip():
         number = identifiers.validate(changes.identifier_country, changes.identifier)

@@ -11,6 +11,7 @@ from infohus.accounts.models import Organisation, User
 from infohus.accounts.roles import Compartment
 from infohus.cases.identifiers import encrypt, lookup_hash
 from infohus.cases.models import BreakGlassAccess, Case, Concern, Note, Person, TeamMember
+from infohus.cases.names import search_name_for
 
 _serial = itertools.count(1)
 
@@ -22,7 +23,7 @@ def info_house() -> Organisation:
 def make_person(first_name: str = "Jonas", last_name: str = "Testesen", *, birth_date: date | None = None,
                 identifier: str = "", **fields: Any) -> Person:
     person = Person(first_name=first_name, last_name=last_name, birth_date=birth_date or date(2007, 5, 17),
-                    search_name=f"{first_name} {last_name}".lower(), **fields)
+                    search_name=search_name_for(first_name, last_name), **fields)
     if identifier:
         person.identifier_encrypted = encrypt(identifier)
         person.identifier_hash = lookup_hash(person.identifier_country, identifier)
