@@ -25,6 +25,7 @@ from infohus.audit.services import record_event
 from infohus.cases import forms_cases as f
 from infohus.cases import identifiers
 from infohus.cases.models import (
+    BreakGlassAccess,
     Case,
     CaseAttachment,
     ConsentRecord,
@@ -498,3 +499,22 @@ def case_break_glass(request: HttpRequest, pk: int) -> HttpResponse:
         "case_reference": case.reference, "case_pk": case.pk, "form": form,
         "minutes": services.BREAK_GLASS_MINUTES,
     })
+
+
+@capability_required(Capability.AUDIT)
+def break_glass_reviews(request: HttpRequest) -> HttpResponse:
+    """The data protection officer's list of emergency openings: who, which case, why, until when."""
+    openings = BreakGlassAccess.objects.select_related("user", "case", "reviewed_by_dpo").order_by(
+        "reviewed_at", "-opened_at")
+    page = Paginator(openings, 50).get_page(request.GET.get("page"))
+    return render(request, "cases/case/break_glass_reviews.html", {"page": page})
+
+
+@require_POST
+@capability_required(Capability.AUDIT)
+def break_glass_reviewed(request: HttpRequest, access_pk: int) -> HttpResponse:
+    if not BreakGlassAccess.objects.filter(pk=access_pk).exists():
+        raise Http404
+    services.review_break_glass(access_pk=access_pk, reviewer=_user(request))
+    messages.success(request, _("Marked as reviewed."))
+    return redirect("cases:break_glass_reviews")

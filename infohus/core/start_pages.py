@@ -124,9 +124,8 @@ def _moderation_queue(user: Any) -> list[Item]:
 def _break_glass_alerts(user: Any) -> list[Item]:
     from infohus.cases.models import BreakGlassAccess
 
-    trail = reverse("audit:trail")
-    return [Item(f"{a.opened_at:%Y-%m-%d %H:%M} · {a.user} · {a.case}",
-                 f"{trail}?action=case.break_glass&actor={a.user.get_username()}")
+    reviews = reverse("cases:break_glass_reviews")
+    return [Item(f"{a.opened_at:%Y-%m-%d %H:%M} · {a.user} · {a.case}", reviews)
             for a in BreakGlassAccess.objects.filter(reviewed_at=None).select_related("user", "case")[:20]]
 
 

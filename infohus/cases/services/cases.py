@@ -550,3 +550,16 @@ def break_glass(*, case_pk: int, actor: User, reason: str) -> BreakGlassAccess:
         # robust: a mail server that is down must not undo the audited opening.
         transaction.on_commit(partial(send_mass_mail, messages), robust=True)
     return access
+
+
+@transaction.atomic
+def review_break_glass(*, access_pk: int, reviewer: User) -> BreakGlassAccess:
+    """The data protection officer has looked at an emergency opening; it leaves their list."""
+    access = BreakGlassAccess.objects.select_for_update().get(pk=access_pk)
+    if access.reviewed_at is None:
+        access.reviewed_by_dpo = reviewer
+        access.reviewed_at = timezone.now()
+        access.save(update_fields=["reviewed_by_dpo", "reviewed_at"])
+        record_event(action="case.break_glass_reviewed", actor=reviewer, object_type="break_glass",
+                     object_id=access.pk, person_id=access.case.person_id, purpose="data protection review")
+    return access

@@ -101,3 +101,16 @@ ROWS = [
     Row("cases:case_break_glass", GLASS, kwargs=case, method="POST",
         data={"reason": "Imminent danger reported by telephone tonight."}),
 ]
+
+
+def _opening(world: dict[str, Any]) -> dict[str, Any]:
+    from infohus.cases.tests.factories import grant_break_glass
+
+    people = world["people"]
+    return {"access_pk": grant_break_glass(make_case(lead=people["carl"]), people["ida"]).pk}
+
+
+ROWS += [
+    Row("cases:break_glass_reviews", allowed("dina"), ok=frozenset({200})),
+    Row("cases:break_glass_reviewed", allowed("dina"), kwargs=_opening, method="POST"),
+]
