@@ -70,7 +70,11 @@ class Concern(models.Model):
         ordering = ["-urgent", "received_at"]
         verbose_name = _("concern")
         verbose_name_plural = _("concerns")
-        indexes = [models.Index(fields=["info_house", "status", "-urgent", "received_at"])]
+        indexes = [
+            models.Index(fields=["info_house", "status", "-urgent", "received_at"]),
+            # the people of an Info house's concerns, read by every person search
+            models.Index(fields=["info_house", "person"]),
+        ]
 
     def __str__(self) -> str:
         return self.reference

@@ -8,7 +8,7 @@ and the attempt is audited.
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -55,28 +55,28 @@ def concerns_for_triage(user: Any) -> QuerySet[Concern]:
 # --- cases and people ----------------------------------------------------------------------
 
 def _team_case_ids(user: Any) -> QuerySet[TeamMember, Any]:
-    return TeamMember.objects.filter(user=user, is_active=True).values("case_id")
+    return TeamMember.objects.filter(user=user, is_active=True).order_by().values("case_id")
 
 
 def _break_glass_case_ids(user: Any) -> QuerySet[BreakGlassAccess, Any]:
-    return BreakGlassAccess.objects.filter(user=user, expires_at__gt=timezone.now()).values("case_id")
+    return BreakGlassAccess.objects.filter(user=user, expires_at__gt=timezone.now()).order_by().values("case_id")
 
 
 def cases_visible_to(user: Any) -> QuerySet[Case]:
     """Cases whose team the user is on, and cases opened with break-the-glass that has not expired."""
     if not getattr(user, "is_authenticated", False):
         return Case.objects.none()
-    return Case.objects.filter(Q(pk__in=_team_case_ids(user)) | Q(pk__in=_break_glass_case_ids(user)))
+    # One "id in (A union B)" rather than "id in A or id in B": with the OR the database walks
+    # every case; with the union it starts from the user's few hundred (see bench/README.md).
+    return Case.objects.filter(pk__in=_team_case_ids(user).union(_break_glass_case_ids(user)))
 
 
 def people_visible_to(user: Any) -> QuerySet[Person]:
     """People held by a visible case, and people in concerns the user triages."""
     if not getattr(user, "is_authenticated", False):
         return Person.objects.none()
-    return Person.objects.filter(
-        Q(pk__in=cases_visible_to(user).values("person_id"))
-        | Q(pk__in=concerns_for_triage(user).exclude(person=None).values("person_id"))
-    )
+    return Person.objects.filter(pk__in=cases_visible_to(user).order_by().values("person_id").union(
+        concerns_for_triage(user).exclude(person=None).order_by().values("person_id")))
 
 
 @dataclass(frozen=True)

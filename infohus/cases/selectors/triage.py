@@ -14,6 +14,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from infohus.accounts.roles import Capability
 from infohus.audit.services import record_event
@@ -78,6 +79,20 @@ def agenda_candidates(user: Any, info_house_id: int) -> QuerySet[Concern]:
     return triage_queue(user).filter(info_house_id=info_house_id)
 
 
+def agenda_candidates_for(user: Any, meeting: TriageMeeting) -> QuerySet[Concern]:
+    """Concerns that may be added to a meeting's agenda: open ones of its Info house not on it yet."""
+    return agenda_candidates(user, meeting.info_house_id).exclude(meetings=meeting)
+
+
+def meetings_taking(user: Any, concern: Concern) -> QuerySet[TriageMeeting]:
+    """Meetings a concern may be added to: upcoming ones (from today on) of its Info house, not yet
+    held, without it on the agenda. One query: the user's Info houses are a subquery."""
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return (TriageMeeting.objects.filter(info_house_id__in=organisations_with(user, Capability.TRIAGE))
+            .filter(info_house_id=concern.info_house_id, held=False, scheduled_for__gte=today)
+            .exclude(concerns=concern).order_by("scheduled_for", "pk"))
+
+
 def meeting_for_user(user: Any, pk: int, *, purpose: str = PURPOSE) -> TriageMeeting:
     """A meeting of one of the user's Info houses with its agenda and attendees, or 404 (audited)."""
     meeting = (meetings_for_user(user)
@@ -107,8 +122,10 @@ def searchable_people(user: Any) -> QuerySet[Person]:
     # people_visible_to() is the people of visible cases and of concerns_for_triage(); the
     # latter are a subset of the people of all the Info houses' concerns, so the union below is
     # people_visible_to() widened by exactly that, without asking for the Info houses twice.
-    own_concerns = Concern.objects.filter(info_house_id__in=houses).exclude(person=None).values("person_id")
-    return Person.objects.filter(Q(pk__in=cases_visible_to(user).values("person_id")) | Q(pk__in=own_concerns))
+    own_concerns = Concern.objects.filter(info_house_id__in=houses).exclude(person=None).order_by().values("person_id")
+    # A union, not an OR of two subqueries, so that the database starts from these people
+    # instead of walking every person record (see bench/README.md, "Practice desk").
+    return Person.objects.filter(pk__in=cases_visible_to(user).order_by().values("person_id").union(own_concerns))
 
 
 def searchable_person(user: Any, pk: int, *, purpose: str = PURPOSE) -> Person:
