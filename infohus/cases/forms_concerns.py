@@ -143,6 +143,7 @@ class TelephoneConcernForm(ConcernFactsForm):
         super().__init__(*args, **kwargs)
         self.fields["observed"].label = _("What did the caller see or hear?")
         self.fields["worries"].label = _("What worries the caller?")
+        self.fields["worries"].help_text = _("In the caller's words: why this made them concerned.")
         self.fields["others_who_know"].label = _("Who else knows about it?")
 
     def clean(self) -> dict[str, Any]:

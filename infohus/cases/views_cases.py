@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from infohus.accounts.models import User
 from infohus.accounts.permissions import capability_required
-from infohus.accounts.roles import Capability
+from infohus.accounts.roles import Capability, Compartment
 from infohus.audit.services import record_event
 from infohus.cases import forms_cases as f
 from infohus.cases import identifiers
@@ -128,7 +128,7 @@ def _case_page_context(request: HttpRequest, access: CaseAccess) -> dict[str, An
         and case.next_review_on < today,
         "on_team": member is not None, "may_manage": may_manage, "is_open": case.status == Case.Status.OPEN,
         "note_form": f.NoteForm(compartments=visible) if member else None,
-        "visible_compartments": visible,
+        "visible_compartments": [str(Compartment(c).label) for c in visible],
     }
 
 

@@ -67,6 +67,10 @@ class TeamMember(models.Model):
     def compartment_set(self) -> frozenset[str]:
         return frozenset(c for c in self.compartments.split(",") if c)
 
+    def compartment_labels(self) -> str:
+        """The compartments in the page's language, in a fixed order."""
+        return ", ".join(str(c.label) for c in Compartment if c.value in self.compartment_set())
+
 
 class Note(models.Model):
     """One entry of the case's timeline, in one compartment."""
