@@ -1,11 +1,12 @@
 """Forms of Info-house triage. They check input and give messages; the services decide."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from infohus.accounts.models import Organisation, User
@@ -99,6 +100,23 @@ class PersonForm(forms.Form):
         return data
 
 
+def _concern_label(concern: Concern) -> str:
+    return f"{concern.reference}{' — ' + str(_('urgent')) if concern.urgent else ''}"
+
+
+def _meeting_label(meeting: TriageMeeting) -> str:
+    when = formats.date_format(timezone.localtime(meeting.scheduled_for), "SHORT_DATETIME_FORMAT")
+    return f"{when}, {meeting.place}" if meeting.place else when
+
+
+def _offer(field: forms.Field, options: list[Any] | None, label: Callable[[Any], str]) -> None:
+    """Show the options already read by the view, so that rendering the select asks the database
+    nothing more. The choice is still checked against the field's queryset."""
+    field.label_from_instance = label  # type: ignore[attr-defined]
+    if options is not None:
+        field.choices = [("", "---------"), *((option.pk, label(option)) for option in options)]  # type: ignore[attr-defined]
+
+
 class MeetingForm(forms.Form):
     scheduled_for = forms.DateTimeField(label=_("Date and time"), widget=DateTimeInput())
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
@@ -109,8 +127,31 @@ class MeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["concerns"]
         field.queryset = agenda  # type: ignore[attr-defined]
-        field.label_from_instance = lambda concern: (  # type: ignore[attr-defined]
-            f"{concern.reference}{' — ' + str(_('urgent')) if concern.urgent else ''}")
+        field.label_from_instance = _concern_label  # type: ignore[attr-defined]
+
+
+class AgendaConcernForm(forms.Form):
+    """From the meeting's page: one more open concern of the Info house for its agenda."""
+
+    concern = forms.ModelChoiceField(label=_("Concern to add"), queryset=Concern.objects.none())
+
+    def __init__(self, *args: Any, candidates: QuerySet[Concern], options: list[Concern] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["concern"].queryset = candidates  # type: ignore[attr-defined]
+        _offer(self.fields["concern"], options, _concern_label)
+
+
+class AgendaMeetingForm(forms.Form):
+    """From the concern's page: an upcoming meeting to put the concern on."""
+
+    meeting = forms.ModelChoiceField(label=_("Upcoming triage meeting"), queryset=TriageMeeting.objects.none())
+
+    def __init__(self, *args: Any, meetings: QuerySet[TriageMeeting], options: list[TriageMeeting] | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = meetings  # type: ignore[attr-defined]
+        _offer(self.fields["meeting"], options, _meeting_label)
 
 
 class AttendeeForm(forms.Form):

@@ -58,17 +58,45 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/triage/queue.html", {"page": page, "now": timezone.now()})
 
 
-@triage_required
-def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    concern = selectors.concern_for_triage(request.user, pk)
+def _concern_page(request: HttpRequest, concern: Any, *, agenda_form: Any = None) -> HttpResponse:
+    is_open = concern.status in selectors.OPEN_STATUSES
+    # The upcoming meetings are read once (only for an open concern) and the select shows that list.
+    upcoming = selectors.meetings_taking(request.user, concern)
+    options = list(upcoming) if is_open else []
+    if agenda_form is None:
+        agenda_form = forms.AgendaMeetingForm(meetings=upcoming, options=options)
     return render(request, "cases/triage/concern.html", {
         "concern": concern,
         "meetings": list(concern.meetings.order_by("scheduled_for")),
         "disclosures": list(selectors.disclosures_of_concern(concern, compartments=_compartments(request))),
         "decision": getattr(concern, "decision", None),
-        "is_open": concern.status in selectors.OPEN_STATUSES,
+        "is_open": is_open,
+        "agenda_meetings": options,
+        "agenda_form": agenda_form,
         "now": timezone.now(),
     })
+
+
+@triage_required
+def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = selectors.concern_for_triage(request.user, pk)
+    return _concern_page(request, concern)
+
+
+@triage_required
+@require_POST
+def concern_agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = selectors.concern_for_triage(request.user, pk, audit=False)
+    form = forms.AgendaMeetingForm(request.POST, meetings=selectors.meetings_taking(request.user, concern))
+    if not form.is_valid():
+        return _concern_page(request, concern, agenda_form=form)
+    try:
+        services.add_to_agenda(actor=request.user, meeting=form.cleaned_data["meeting"], concern=concern)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The concern is on the meeting's agenda."))
+    return redirect("cases:triage_concern", pk=concern.pk)
 
 
 @triage_required
@@ -208,12 +236,24 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/triage/meeting_form.html", {"form": form, "info_house": info_house})
 
 
+def _meeting_page(request: HttpRequest, meeting: Any, *, attendee_form: Form | None = None,
+                  agenda_data: Any = None) -> HttpResponse:
+    # The concerns that may be added are read once (not for a held meeting) and the select shows
+    # that list; a posted choice is still checked against the query.
+    candidates = selectors.agenda_candidates_for(request.user, meeting)
+    options = [] if meeting.held else list(candidates)
+    return render(request, "cases/triage/meeting.html", {
+        "meeting": meeting,
+        "attendee_form": attendee_form or forms.AttendeeForm(),
+        "agenda_form": forms.AgendaConcernForm(agenda_data, candidates=candidates, options=options),
+        "agenda_options": options,
+    })
+
+
 @triage_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = selectors.meeting_for_user(request.user, pk)
-    return render(request, "cases/triage/meeting.html", {
-        "meeting": meeting, "attendee_form": forms.AttendeeForm(),
-    })
+    return _meeting_page(request, meeting)
 
 
 @triage_required
@@ -225,4 +265,33 @@ def attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, meeting=meeting, **form.cleaned_data)):
         messages.success(request, _("The attendee is recorded."))
         return redirect("cases:triage_meeting", pk=meeting.pk)
-    return render(request, "cases/triage/meeting.html", {"meeting": meeting, "attendee_form": form})
+    return _meeting_page(request, meeting, attendee_form=form)
+
+
+@triage_required
+@require_POST
+def agenda_add(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_for_user(request.user, pk)
+    form = forms.AgendaConcernForm(request.POST, candidates=selectors.agenda_candidates_for(request.user, meeting))
+    if not form.is_valid():
+        return _meeting_page(request, meeting, agenda_data=request.POST)
+    try:
+        services.add_to_agenda(actor=request.user, meeting=meeting, concern=form.cleaned_data["concern"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The concern is on the agenda."))
+    return redirect("cases:triage_meeting", pk=meeting.pk)
+
+
+@triage_required
+@require_POST
+def meeting_held(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = selectors.meeting_for_user(request.user, pk)
+    try:
+        services.mark_meeting_held(actor=request.user, meeting=meeting)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The meeting is marked as held. It takes no new agenda items or attendees."))
+    return redirect("cases:triage_meeting", pk=meeting.pk)

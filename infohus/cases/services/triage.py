@@ -186,11 +186,56 @@ def schedule_meeting(*, actor: Any, info_house: Organisation, scheduled_for: dat
     return meeting
 
 
+def _locked_meeting(meeting: TriageMeeting) -> TriageMeeting:
+    """The meeting re-read under a row lock, so that marking it held and adding to it are serialised."""
+    return TriageMeeting.objects.select_for_update().get(pk=meeting.pk)
+
+
+def _check_not_held(meeting: TriageMeeting) -> None:
+    if meeting.held:
+        raise ValidationError(_("This meeting has been held. It takes no new agenda items or attendees."))
+
+
+@transaction.atomic
+def add_to_agenda(*, actor: Any, meeting: TriageMeeting, concern: Concern) -> TriageMeeting:
+    """Put an open concern of the meeting's Info house on the agenda of a meeting not yet held."""
+    _triage_membership(actor, meeting.info_house_id)
+    meeting = _locked_meeting(meeting)
+    _check_not_held(meeting)
+    concern = _locked_concern(concern)
+    if concern.info_house_id != meeting.info_house_id or concern.status not in (C.AWAITING_TRIAGE, C.IN_TRIAGE):
+        raise ValidationError(_("Only open concerns of this Info house can be put on the agenda."))
+    if meeting.concerns.filter(pk=concern.pk).exists():
+        raise ValidationError(_("The concern is already on this meeting's agenda."))
+    meeting.concerns.add(concern)
+    record_event(action="concern.put_on_agenda", actor=actor, organisation=meeting.info_house,
+                 object_type="concern", object_id=concern.pk, person_id=concern.person_id or "", purpose=PURPOSE,
+                 details={"meeting": meeting.pk})
+    return meeting
+
+
+@transaction.atomic
+def mark_meeting_held(*, actor: Any, meeting: TriageMeeting) -> TriageMeeting:
+    """Record that the meeting took place; from then on it takes no new agenda items or attendees."""
+    _triage_membership(actor, meeting.info_house_id)
+    meeting = _locked_meeting(meeting)
+    if meeting.held:
+        return meeting
+    meeting.held = True
+    meeting.save(update_fields=["held"])
+    record_event(action="triage_meeting.held", actor=actor, organisation=meeting.info_house,
+                 object_type="triage_meeting", object_id=meeting.pk, purpose=PURPOSE,
+                 details={"concerns": list(meeting.concerns.values_list("pk", flat=True))})
+    return meeting
+
+
 @transaction.atomic
 def add_attendee(*, actor: Any, meeting: TriageMeeting, organisation: Organisation, role: str,
                  name: str = "") -> MeetingAttendee:
-    """Record who attended a meeting: their organisation, role and, if given, name."""
+    """Record who attended a meeting: their organisation, role and, if given, name. Not once the
+    meeting is marked held."""
     _triage_membership(actor, meeting.info_house_id)
+    _check_not_held(_locked_meeting(meeting))
     if not role.strip():
         raise ValidationError(_("Give the attendee's role."))
     attendee = MeetingAttendee.objects.create(meeting=meeting, organisation=organisation, role=role.strip(),
@@ -353,6 +398,7 @@ def next_review_after(day: date) -> date:
 
 
 __all__ = [
-    "add_attendee", "case_leads", "check_birth_date", "check_disclosure_basis", "check_identifier", "create_person",
-    "decide", "link_person", "next_review_after", "record_disclosure", "schedule_meeting", "take_into_triage",
+    "add_attendee", "add_to_agenda", "case_leads", "check_birth_date", "check_disclosure_basis", "check_identifier",
+    "create_person", "decide", "link_person", "mark_meeting_held", "next_review_after", "record_disclosure",
+    "schedule_meeting", "take_into_triage",
 ]

@@ -58,6 +58,7 @@ _CONCERN_PAGES = [
     ("cases:triage_person_create", "GET"),
     ("cases:triage_disclosure_new", "GET"),
     ("cases:triage_decide", "GET"),
+    ("cases:triage_concern_agenda_add", "POST"),
 ]
 
 ROWS = [
@@ -72,4 +73,8 @@ ROWS = [
     Row("cases:triage_meeting", NOBODY, kwargs=_meeting_outside, note="another Info house's meeting"),
     Row("cases:triage_attendee_add", TRIAGE, kwargs=_meeting_inside, method="POST"),
     Row("cases:triage_attendee_add", NOBODY, kwargs=_meeting_outside, method="POST"),
+    Row("cases:triage_agenda_add", TRIAGE, kwargs=_meeting_inside, method="POST"),
+    Row("cases:triage_agenda_add", NOBODY, kwargs=_meeting_outside, method="POST"),
+    Row("cases:triage_meeting_held", TRIAGE, kwargs=_meeting_inside, method="POST"),
+    Row("cases:triage_meeting_held", NOBODY, kwargs=_meeting_outside, method="POST"),
 ]

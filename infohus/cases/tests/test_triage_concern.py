@@ -18,8 +18,9 @@ from infohus.cases.tests.triage_helpers import (
 )
 
 # The request's own queries, the user's Info houses, the concern with everything it shows
-# joined, its meetings, its disclosures (organisations joined), and the audit event of the read.
-DETAIL_QUERIES = REQUEST_QUERIES + 4 + audit_queries(1)
+# joined, its meetings, the upcoming meetings it may be added to, its disclosures (organisations
+# joined), and the audit event of the read.
+DETAIL_QUERIES = REQUEST_QUERIES + 5 + audit_queries(1)
 
 
 def url(concern: Concern) -> str:
