@@ -64,14 +64,14 @@ class ConcernFactsForm(forms.Form):
         help_text=_("Why this made you concerned, and any change you have noticed over time."))
     immediate_danger = forms.BooleanField(
         label=_("There is immediate danger to someone"), required=False,
-        widget=forms.CheckboxInput(attrs={"class": "form-checkbox", "data-concern-danger": ""}),
+        widget=forms.CheckboxInput(attrs={"data-concern-danger": ""}),
         help_text=_("Tick this if someone may be hurt soon. The concern is then marked urgent."))
     extremism = forms.ChoiceField(
         label=_("Kind of extremism, if you know it"), choices=ExtremismKind.choices,
-        initial=ExtremismKind.NOT_KNOWN, widget=forms.RadioSelect(attrs={"class": "form-radio"}))
+        initial=ExtremismKind.NOT_KNOWN, widget=forms.RadioSelect)
     person_unknown = forms.BooleanField(
         label=_("I do not know who the person is"), required=False,
-        widget=forms.CheckboxInput(attrs={"class": "form-checkbox"}))
+        widget=forms.CheckboxInput)
     person_described = forms.CharField(
         label=_("The person concerned"), required=False, max_length=2_000, widget=forms.Textarea(attrs=_AREA),
         help_text=_("Name, age or birth date, and anything else that identifies them (class, cell block, "
@@ -128,7 +128,7 @@ class TelephoneConcernForm(ConcernFactsForm):
 
     caller_anonymous = forms.BooleanField(
         label=_("The caller wants to stay anonymous"), required=False,
-        widget=forms.CheckboxInput(attrs={"class": "form-checkbox"}))
+        widget=forms.CheckboxInput)
     caller_name = forms.CharField(label=_("Caller's name"), required=False, max_length=200,
                                   widget=forms.TextInput(attrs=_TEXT))
     caller_relation = forms.CharField(
@@ -171,5 +171,5 @@ class LocalAssessmentForm(forms.Form):
     conclusion = forms.CharField(label=_("What did you conclude?"), widget=forms.Textarea(attrs=_AREA),
                                  max_length=10_000)
     decision = forms.ChoiceField(label=_("Decision"), choices=LocalAssessment.Decision.choices,
-                                 widget=forms.RadioSelect(attrs={"class": "form-radio"}))
+                                 widget=forms.RadioSelect)
     version = forms.IntegerField(widget=forms.HiddenInput)

@@ -198,7 +198,8 @@ def case_member_add(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error("compartments", error)
         else:
-            messages.success(request, _("%(name)s is now on the team.") % {"name": member.user})
+            messages.success(request, _("%(name)s is now on the team.")
+                             % {"name": member.user.get_full_name() or member.user.get_username()})
             return _to_case(access.case, "team")
     return _form_page(request, access, form, title=_("Add a team member"), submit=_("Add to the team"))
 

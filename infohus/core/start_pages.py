@@ -83,7 +83,8 @@ def _next_meetings(user: Any) -> list[Item]:
 
     houses = concerns_for_triage(user).values("info_house_id")
     meetings = TriageMeeting.objects.filter(info_house_id__in=houses, scheduled_for__gte=timezone.now())
-    return [Item(f"{m.scheduled_for:%Y-%m-%d %H:%M} {m.place}", reverse("cases:triage_meeting", args=[m.pk]))
+    return [Item(f"{timezone.localtime(m.scheduled_for):%Y-%m-%d %H:%M} {m.place}",
+                 reverse("cases:triage_meeting", args=[m.pk]))
             for m in meetings.order_by("scheduled_for")[:LIMIT]]
 
 
@@ -125,7 +126,8 @@ def _break_glass_alerts(user: Any) -> list[Item]:
     from infohus.cases.models import BreakGlassAccess
 
     reviews = reverse("cases:break_glass_reviews")
-    return [Item(f"{a.opened_at:%Y-%m-%d %H:%M} · {a.user} · {a.case}", reviews)
+    return [Item(f"{timezone.localtime(a.opened_at):%Y-%m-%d %H:%M} · {a.user.get_full_name() or a.user} · {a.case}",
+                 reviews)
             for a in BreakGlassAccess.objects.filter(reviewed_at=None).select_related("user", "case")[:20]]
 
 

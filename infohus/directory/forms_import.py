@@ -16,7 +16,7 @@ class CountryPageUploadForm(forms.Form):
     )
     dry_run = forms.BooleanField(
         label=_("Dry run: show what would change and write nothing"), required=False,
-        widget=forms.CheckboxInput(attrs={"class": "form-checkbox"}),
+        widget=forms.CheckboxInput,
     )
 
     def clean_file(self) -> object:

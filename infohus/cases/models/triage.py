@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,7 +18,7 @@ class TriageMeeting(models.Model):
         ordering = ["scheduled_for"]
 
     def __str__(self) -> str:
-        return f"{self.scheduled_for:%Y-%m-%d %H:%M}"
+        return f"{timezone.localtime(self.scheduled_for):%Y-%m-%d %H:%M}"
 
 
 class MeetingAttendee(models.Model):

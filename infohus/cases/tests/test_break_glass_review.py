@@ -18,7 +18,7 @@ def test_dina_reviews_an_opening_and_it_leaves_her_start_page(people: dict[str, 
     dina = signed_in("dina")
     page = dina.get("/desk/break-the-glass/").content.decode()
     assert case.reference in page and "Test emergency" in page
-    assert f"ida · {case.reference}" in dina.get("/desk/").content.decode()
+    assert f"Ida Holmsted · {case.reference}" in dina.get("/desk/").content.decode()
 
     response = dina.post(f"/desk/break-the-glass/{opening.pk}/reviewed/")
 
@@ -27,7 +27,7 @@ def test_dina_reviews_an_opening_and_it_leaves_her_start_page(people: dict[str, 
     assert opening.reviewed_by_dpo == people["dina"] and opening.reviewed_at is not None
     assert AuditEvent.objects.filter(action="case.break_glass_reviewed", actor_username="dina",
                                      person_id=str(case.person_id)).exists()
-    assert f"ida · {case.reference}" not in dina.get("/desk/").content.decode()
+    assert f"Ida Holmsted · {case.reference}" not in dina.get("/desk/").content.decode()
 
 
 def test_only_the_data_protection_officer_reviews(people: dict[str, User], signed_in: ClientFor) -> None:

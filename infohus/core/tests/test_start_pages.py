@@ -154,7 +154,7 @@ def test_data_protection_officer_sees_break_the_glass_openings(
     case = make_case(lead=people["carl"])  # type: ignore[arg-type]
     grant_break_glass(case, people["ida"])  # type: ignore[arg-type]
     html = dina.get("/desk/").content.decode()
-    assert f"ida · {case.reference}" in html
+    assert f"Ida Holmsted · {case.reference}" in html
     assert 'href="/desk/break-the-glass/"' in html
 
     for _ in range(3):
