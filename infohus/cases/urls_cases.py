@@ -25,5 +25,6 @@ urlpatterns = [
     path("cases/<int:pk>/reopen/", v.case_reopen, name="case_reopen"),
     path("cases/<int:pk>/break-the-glass/", v.case_break_glass, name="case_break_glass"),
     path("break-the-glass/", v.break_glass_reviews, name="break_glass_reviews"),
+    path("break-the-glass/find/", v.break_glass_find, name="break_glass_find"),
     path("break-the-glass/<int:access_pk>/reviewed/", v.break_glass_reviewed, name="break_glass_reviewed"),
 ]

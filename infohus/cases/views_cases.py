@@ -502,6 +502,20 @@ def case_break_glass(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
+@capability_required(Capability.BREAK_GLASS)
+def break_glass_find(request: HttpRequest) -> HttpResponse:
+    """Find the case to open in an emergency by its reference (the one a caller or a colleague
+    gives), then state the reason on the case's break-the-glass form."""
+    reference = request.GET.get("reference", "").strip().upper()[:20]
+    case_pk = Case.objects.filter(reference=reference).values_list("pk", flat=True).first() if reference else None
+    if case_pk is None:
+        record_event(action="case.break_glass_lookup_failed", actor=request.user, object_type="case",
+                     purpose="break the glass", details={"reference": reference})
+        messages.error(request, _("No case has the reference “%(reference)s”.") % {"reference": reference})
+        return redirect("core:start")
+    return redirect("cases:case_break_glass", pk=case_pk)
+
+
 @capability_required(Capability.AUDIT)
 def break_glass_reviews(request: HttpRequest) -> HttpResponse:
     """The data protection officer's list of emergency openings: who, which case, why, until when."""

@@ -114,3 +114,7 @@ ROWS += [
     Row("cases:break_glass_reviews", allowed("dina"), ok=frozenset({200})),
     Row("cases:break_glass_reviewed", allowed("dina"), kwargs=_opening, method="POST"),
 ]
+
+ROWS += [
+    Row("cases:break_glass_find", allowed("ida", "per"), note="redirects to the case's break-the-glass form"),
+]

@@ -48,3 +48,18 @@ def test_review_list_queries_do_not_grow(people: dict[str, User], signed_in: Cli
         grant_break_glass(make_case(lead=people["carl"]), people["per"])
     with django_assert_max_num_queries(9):
         assert dina.get("/desk/break-the-glass/").status_code == 200
+
+
+def test_a_case_to_open_in_an_emergency_is_found_by_its_reference(people: dict[str, User],
+                                                                   signed_in: ClientFor) -> None:
+    case = make_case(lead=people["carl"])
+    per = signed_in("per")
+    assert "Open a case in an emergency" in per.get("/desk/").content.decode()
+
+    response = per.get("/desk/break-the-glass/find/", {"reference": case.reference.lower()})
+    assert response["Location"] == f"/desk/cases/{case.pk}/break-the-glass/"
+
+    response = per.get("/desk/break-the-glass/find/", {"reference": "S-NONE"}, follow=True)
+    assert "No case has the reference" in response.content.decode()
+    assert AuditEvent.objects.filter(action="case.break_glass_lookup_failed", actor_username="per").exists()
+    assert "Open a case in an emergency" not in signed_in("mads").get("/desk/").content.decode()
