@@ -52,6 +52,7 @@ migrate: venv static messages
 
 demo: migrate
 	$(MANAGE) demo
+	$(MANAGE) demo_desk
 	$(MANAGE) load_directory_sample
 
 run: demo
