@@ -29,7 +29,8 @@ from django.utils.translation import gettext as _
 from infohus.accounts.models import Membership, Organisation, User
 from infohus.accounts.roles import CAPABILITIES, COMPARTMENTS, Capability, Role, role_can
 from infohus.audit.services import record_event
-from infohus.cases import identifiers
+from infohus.cases import attachments, identifiers
+from infohus.cases.attachments import MAX_ATTACHMENT_BYTES
 from infohus.cases.models import (
     BreakGlassAccess,
     Case,
@@ -48,19 +49,8 @@ from infohus.cases.selectors.need_to_know import CaseAccess
 # How long break-the-glass access lasts; a setting of that name overrides it.
 BREAK_GLASS_MINUTES: int = getattr(settings, "BREAK_GLASS_MINUTES", 60)
 
-# What a case attachment may be: extension → (content types browsers send, leading bytes).
-ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-_ZIP = b"PK\x03\x04"
-ATTACHMENT_TYPES: dict[str, tuple[frozenset[str], tuple[bytes, ...]]] = {
-    ".pdf": (frozenset({"application/pdf"}), (b"%PDF-",)),
-    ".png": (frozenset({"image/png"}), (b"\x89PNG\r\n\x1a\n",)),
-    ".jpg": (frozenset({"image/jpeg"}), (b"\xff\xd8\xff",)),
-    ".jpeg": (frozenset({"image/jpeg"}), (b"\xff\xd8\xff",)),
-    ".docx": (frozenset({"application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                         "application/octet-stream"}), (_ZIP,)),
-    ".odt": (frozenset({"application/vnd.oasis.opendocument.text", "application/octet-stream"}), (_ZIP,)),
-    ".txt": (frozenset({"text/plain"}), ()),
-}
+# Case attachments follow the same rules as concern attachments (infohus/cases/attachments.py).
+ATTACHMENT_MAX_BYTES = MAX_ATTACHMENT_BYTES
 
 
 class StaleEdit(Exception):
@@ -130,44 +120,11 @@ def add_note(*, access: CaseAccess, actor: User, compartment: str, text: str) ->
 
 
 def check_attachment(upload: "UploadedFile[bytes]") -> str:
-    """The upload's content type if its name, declared type, size and first bytes agree, or a
-    ValidationError saying what is wrong."""
-    name = upload.name or ""
-    extension = PurePath(name).suffix.lower()
-    if extension not in ATTACHMENT_TYPES:
-        raise ValidationError(_("Attach a PDF, Word (.docx), OpenDocument (.odt), text, PNG or JPEG file."))
-    size = upload.size or 0
-    if size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError(_("The file is larger than %(mb)s MB.") % {"mb": ATTACHMENT_MAX_BYTES // (1024 * 1024)})
-    if size == 0:
-        raise ValidationError(_("The file is empty."))
-    content_types, signatures = ATTACHMENT_TYPES[extension]
-    declared = (upload.content_type or "").split(";")[0].strip().lower()
-    if declared and declared not in content_types:
-        raise ValidationError(_("The file's type does not match its name."))
-    upload.seek(0)
-    head = upload.read(2048)
-    upload.seek(0)
-    if signatures and not any(head.startswith(sig) for sig in signatures):
-        raise ValidationError(_("The file's content does not match its name."))
-    if not signatures:
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError:
-            # A cut in the middle of a multi-byte character is still text.
-            if len(head) < 2048 or not _decodes_after_trim(head):
-                raise ValidationError(_("A text file must be UTF-8 text.")) from None
-    return sorted(content_types)[0] if extension != ".txt" else "text/plain"
-
-
-def _decodes_after_trim(head: bytes) -> bool:
-    for cut in range(1, 4):
-        try:
-            head[:-cut].decode("utf-8")
-            return True
-        except UnicodeDecodeError:
-            continue
-    return False
+    """The upload's content type, or a ValidationError saying what is wrong with the file."""
+    try:
+        return attachments.check_attachment(upload, max_bytes=ATTACHMENT_MAX_BYTES)
+    except attachments.AttachmentRefused as refusal:
+        raise ValidationError(str(refusal)) from None
 
 
 @transaction.atomic

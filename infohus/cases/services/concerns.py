@@ -5,9 +5,7 @@ first (local assessment); every other concern goes straight to the Info house of
 organisation. Every change writes its audit event in the same transaction.
 """
 
-import codecs
 import uuid
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -15,10 +13,8 @@ from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -26,32 +22,15 @@ from django.utils.translation import gettext_noop
 from infohus.accounts.models import Membership, Organisation, User
 from infohus.accounts.roles import CAPABILITIES, Capability, Role
 from infohus.audit.services import record_event
+from infohus.cases.attachments import MAX_ATTACHMENT_BYTES, AttachmentRefused, Upload, check_attachment, extension_of
 from infohus.cases.models import Concern, ConcernAttachment, ExtremismKind, LocalAssessment
 from infohus.cases.references import next_reference
 
+__all__ = ["MAX_ATTACHMENT_BYTES", "AttachmentRefused", "check_attachment"]  # re-exported for views and tests
+
 S = Concern.Status
 D = LocalAssessment.Decision
-# A file as Django hands it over from a form.
-type Upload = UploadedFile[bytes]
-
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS = 5
-# The content type is decided here from what the file is, never taken from the browser.
-ALLOWED_TYPES: dict[str, str] = {
-    "pdf": "application/pdf",
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "png": "image/png",
-    "txt": "text/plain; charset=utf-8",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
-_MAGIC: dict[str, tuple[bytes, ...]] = {
-    "pdf": (b"%PDF-",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-    "docx": (b"PK\x03\x04",),
-}
 
 # What a reporter is told when a concern ends in their institution. Stored untranslated and
 # translated when shown, so that each reader gets their own language.
@@ -76,10 +55,6 @@ class Action:
 
 class ConcernError(Exception):
     """A concern that cannot be received or changed as asked, with a message for people."""
-
-
-class AttachmentRefused(ConcernError):
-    """A file that is not of an allowed type, is too large, or is one too many."""
 
 
 class StaleConcern(ConcernError):
@@ -111,64 +86,6 @@ class Caller:
 
 
 # --- attachments ------------------------------------------------------------------------------
-
-def _extension(name: str) -> str:
-    return PurePath(name).suffix.lower().lstrip(".")
-
-
-def _looks_like_text(upload: Upload) -> bool:
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    try:
-        for chunk in upload.chunks():
-            if b"\x00" in chunk:
-                return False
-            decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def _is_docx(upload: Upload) -> bool:
-    try:
-        with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
-    return "[Content_Types].xml" in names and "word/document.xml" in names
-
-
-def check_attachment(upload: Upload) -> str:
-    """The content type of an allowed file, decided from its name and its first bytes; raises
-    AttachmentRefused with a message that names the file otherwise."""
-    name = upload.name or ""
-    size = upload.size or 0
-    if size > MAX_ATTACHMENT_BYTES:
-        raise AttachmentRefused(_("“%(name)s” is %(size)s; each file may be at most %(limit)s.") % {
-            "name": name, "size": filesizeformat(size), "limit": filesizeformat(MAX_ATTACHMENT_BYTES)})
-    extension = _extension(name)
-    if extension not in ALLOWED_TYPES:
-        raise AttachmentRefused(_(
-            "“%(name)s” is not a type we accept. Attach PDF, JPEG, PNG, plain text (.txt) or Word (.docx) files."
-        ) % {"name": name})
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if extension == "txt":
-        ok = not any(head.startswith(magic) for magics in _MAGIC.values() for magic in magics) and \
-            _looks_like_text(upload)
-    else:
-        ok = any(head.startswith(magic) for magic in _MAGIC[extension])
-        if ok and extension == "docx":
-            ok = _is_docx(upload)
-    upload.seek(0)
-    if not ok:
-        raise AttachmentRefused(_(
-            "“%(name)s” does not contain what its name says (a .%(extension)s file). Check that it is the right "
-            "file, or save it again in that format."
-        ) % {"name": name, "extension": extension})
-    return ALLOWED_TYPES[extension]
-
 
 def check_attachments(uploads: Sequence[Upload], *, already: int = 0) -> list[str]:
     """Check a batch of files for a concern that already has `already` attachments; every
@@ -204,7 +121,7 @@ def add_attachments(*, concern: Concern, uploads: Sequence[Upload], uploaded_by:
         attachment = ConcernAttachment(concern=concern, original_name=original, content_type=content_type,
                                        size=upload.size or 0, uploaded_by=uploaded_by)
         # A random stored name: the reporter's file name may itself say something about a person.
-        attachment.file.save(f"{uuid.uuid4().hex}.{_extension(original)}", upload, save=False)
+        attachment.file.save(f"{uuid.uuid4().hex}.{extension_of(original)}", upload, save=False)
         attachment.save()
         record_event(action=Action.ATTACHMENT_ADDED, actor=uploaded_by, object_type="concern",
                      object_id=concern.pk, person_id=_person_id(concern), purpose="concern intake",

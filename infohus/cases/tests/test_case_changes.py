@@ -93,8 +93,10 @@ def test_attachment_is_served_only_to_those_who_see_its_compartment(signed_in: C
 
 
 @pytest.mark.parametrize(("upload", "message"), [
-    (SimpleUploadedFile("run.exe", b"MZ...", content_type="application/octet-stream"), "Attach a PDF"),
-    (SimpleUploadedFile("fake.pdf", b"<html>not a pdf</html>", content_type="application/pdf"), "content does not"),
+    (SimpleUploadedFile("run.exe", b"MZ...", content_type="application/octet-stream"), "is not a type we accept"),
+    (SimpleUploadedFile("fake.pdf", b"<html>not a pdf</html>", content_type="application/pdf"),
+     "does not contain what its name says"),
+    (SimpleUploadedFile("notes.odt", b"PK\x03\x04 not an OpenDocument file"), "does not contain what its name says"),
 ])
 def test_disallowed_attachments_are_refused(signed_in: Callable[[str], Client], case: Case,
                                             upload: SimpleUploadedFile, message: str) -> None:
@@ -109,7 +111,7 @@ def test_oversized_attachment_is_refused(signed_in: Callable[[str], Client], cas
     monkeypatch.setattr(services, "ATTACHMENT_MAX_BYTES", 50)
     response = signed_in("carl").post(reverse("cases:case_attachment_add", args=[case.pk]),
                                       {"compartment": "general", "file": _pdf(size=200)})
-    assert "larger than" in response.content.decode()
+    assert "each file may be at most 50" in response.content.decode()
     assert not CaseAttachment.objects.exists()
 
 
