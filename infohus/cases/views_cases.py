@@ -25,18 +25,11 @@ from infohus.audit.services import record_event
 from infohus.cases import forms_cases as f
 from infohus.cases import identifiers
 from infohus.cases.models import (
-    BreakGlassAccess,
     Case,
-    CaseAttachment,
-    ConsentRecord,
-    Disclosure,
-    NetworkMember,
-    Note,
     Person,
-    Review,
-    Task,
     TeamMember,
 )
+from infohus.cases.selectors import cases as reads
 from infohus.cases.selectors.need_to_know import CaseAccess, case_access, cases_visible_to
 from infohus.cases.services import cases as services
 
@@ -103,27 +96,18 @@ def _case_page_context(request: HttpRequest, access: CaseAccess) -> dict[str, An
     case = access.case
     visible = sorted(access.compartments)
     today = timezone.localdate()
-    notes = (Note.objects.filter(case=case, compartment__in=visible).select_related("author")
-             .order_by("-written_at", "-pk"))
-    notes_page = Paginator(notes, NOTES_PAGE_SIZE).get_page(request.GET.get("page"))
-    team = list(TeamMember.objects.filter(case=case, is_active=True).select_related("user", "organisation"))
-    tasks = list(Task.objects.filter(case=case).select_related("assignee").order_by("done_at", "due_on", "pk"))
-    reviews = list(Review.objects.filter(case=case).select_related("recorded_by"))
-    consents = list(ConsentRecord.objects.filter(case=case))
-    disclosures = list(Disclosure.objects.filter(person_id=case.person_id, compartment__in=visible)
-                       .select_related("from_organisation", "to_organisation"))
-    attachments = list(CaseAttachment.objects.filter(case=case, compartment__in=visible).order_by("-uploaded_at"))
-    network = list(NetworkMember.objects.filter(person_id=case.person_id))
+    notes_page = Paginator(reads.timeline(access), NOTES_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = reads.case_page(access)
     member = access.team_member
     may_manage = services.can_manage(access)
     person = case.person
     identifier = identifiers.decrypt(person.identifier_encrypted)
     return {
-        "access": access, "case": case, "person": person, "network": network, "team": team,
+        "access": access, "case": case, "person": person, "network": page.network, "team": page.team,
         "identifier_masked": (identifier[:6] + "-••••") if len(identifier) >= 10 else ("••••" if identifier else ""),
         "municipality": person.municipality.name if person.municipality_id and person.municipality else "",
-        "notes_page": notes_page, "page": notes_page, "tasks": tasks, "reviews": reviews, "consents": consents,
-        "disclosures": disclosures, "attachments": attachments, "today": today,
+        "notes_page": notes_page, "page": notes_page, "tasks": page.tasks, "reviews": page.reviews,
+        "consents": page.consents, "disclosures": page.disclosures, "attachments": page.attachments, "today": today,
         "review_overdue": case.status == Case.Status.OPEN and case.next_review_on is not None
         and case.next_review_on < today,
         "on_team": member is not None, "may_manage": may_manage, "is_open": case.status == Case.Status.OPEN,
@@ -188,8 +172,7 @@ def case_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpRe
 def case_member_add(request: HttpRequest, pk: int) -> HttpResponse:
     access = _access(request, pk, "case management: add a team member")
     _manager_only(access)
-    on_team = TeamMember.objects.filter(case=access.case, is_active=True).values_list("user_id", flat=True)
-    form = f.TeamMemberAddForm(request.POST or None, exclude_users=list(on_team))
+    form = f.TeamMemberAddForm(request.POST or None, exclude_users=reads.team_user_ids(access))
     if request.method == "POST" and form.is_valid():
         try:
             member = services.add_team_member(access=access, actor=_user(request),
@@ -205,11 +188,7 @@ def case_member_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _member(access: CaseAccess, member_pk: int) -> TeamMember:
-    member = (TeamMember.objects.filter(case=access.case, pk=member_pk, is_active=True)
-              .select_related("user", "organisation").first())
-    if member is None:
-        raise Http404
-    return member
+    return reads.team_member(access, member_pk)
 
 
 def _manager_only(access: CaseAccess) -> None:
@@ -319,9 +298,7 @@ def case_consent_add(request: HttpRequest, pk: int) -> HttpResponse:
 def case_consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
     access = _access(request, pk, "case management: withdraw a consent")
     _manager_only(access)
-    consent = ConsentRecord.objects.filter(case=access.case, pk=consent_pk, withdrawn_on=None).first()
-    if consent is None:
-        raise Http404
+    consent = reads.open_consent(access, consent_pk)
     form = f.ConsentWithdrawForm(request.POST or None, initial={"withdrawn_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -458,7 +435,7 @@ def case_person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         data["version"] = str(current.version)
         form = f.PersonForm(data)
         form.is_valid()
-        current_network = list(NetworkMember.objects.filter(person=current))
+        current_network = reads.network_of(current.pk)
         return _person_page(request, access, form, formset, title=title, status=409, stale=_stale_message(),
                             current=current, current_network=current_network)
     except ValidationError as error:
@@ -481,7 +458,7 @@ def _person_page(request: HttpRequest, access: CaseAccess, form: f.PersonForm, f
 def case_break_glass(request: HttpRequest, pk: int) -> HttpResponse:
     """Open a case outside one's need-to-know in an emergency, after stating a reason."""
     user = _user(request)
-    if TeamMember.objects.filter(case_id=pk, user=user, is_active=True).exists():
+    if reads.is_on_team(user, pk):
         return redirect("cases:case_detail", pk=pk)
     case = services.break_glass_target(case_pk=pk, actor=user)
     if case is None:
@@ -507,7 +484,7 @@ def break_glass_find(request: HttpRequest) -> HttpResponse:
     """Find the case to open in an emergency by its reference (the one a caller or a colleague
     gives), then state the reason on the case's break-the-glass form."""
     reference = request.GET.get("reference", "").strip().upper()[:20]
-    case_pk = Case.objects.filter(reference=reference).values_list("pk", flat=True).first() if reference else None
+    case_pk = reads.case_pk_for_reference(reference)
     if case_pk is None:
         record_event(action="case.break_glass_lookup_failed", actor=request.user, object_type="case",
                      purpose="break the glass", details={"reference": reference})
@@ -519,16 +496,14 @@ def break_glass_find(request: HttpRequest) -> HttpResponse:
 @capability_required(Capability.AUDIT)
 def break_glass_reviews(request: HttpRequest) -> HttpResponse:
     """The data protection officer's list of emergency openings: who, which case, why, until when."""
-    openings = BreakGlassAccess.objects.select_related("user", "case", "reviewed_by_dpo").order_by(
-        "reviewed_at", "-opened_at")
-    page = Paginator(openings, 50).get_page(request.GET.get("page"))
+    page = Paginator(reads.break_glass_openings(), 50).get_page(request.GET.get("page"))
     return render(request, "cases/case/break_glass_reviews.html", {"page": page})
 
 
 @require_POST
 @capability_required(Capability.AUDIT)
 def break_glass_reviewed(request: HttpRequest, access_pk: int) -> HttpResponse:
-    if not BreakGlassAccess.objects.filter(pk=access_pk).exists():
+    if not reads.break_glass_opening_exists(access_pk):
         raise Http404
     services.review_break_glass(access_pk=access_pk, reviewer=_user(request))
     messages.success(request, _("Marked as reviewed."))
