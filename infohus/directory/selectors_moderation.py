@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.text import slugify
 
 from infohus.directory.importer import SLUG_LENGTH, slug_for_title
-from infohus.directory.models import EUNetwork, Organisation, Project, Submission
+from infohus.directory.models import EUNetwork, ImportBatch, Organisation, Project, Submission
 
 S = Submission.Status
 
@@ -89,3 +89,14 @@ def eu_networks() -> QuerySet[EUNetwork]:
 
 def eu_network(pk: int) -> EUNetwork:
     return get_object_or_404(EUNetwork, pk=pk)
+
+
+# --- import batches --------------------------------------------------------------------------
+
+def recent_import_batches(limit: int) -> list[ImportBatch]:
+    """The latest imports, newest first; one query (country and importer come with each)."""
+    return list(ImportBatch.objects.select_related("country", "imported_by").order_by("-started_at", "-pk")[:limit])
+
+
+def import_batch(pk: int) -> ImportBatch:
+    return get_object_or_404(ImportBatch.objects.select_related("country", "imported_by"), pk=pk)

@@ -1,14 +1,14 @@
 """Directory editors import a country page by upload and see the past imports."""
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from infohus.accounts.permissions import active_membership, capability_required
 from infohus.accounts.roles import Capability
 from infohus.directory.forms_import import MAX_UPLOAD_BYTES, CountryPageUploadForm
 from infohus.directory.importer import PageFormatError, decode_page
 from infohus.directory.importing import ImportReport, import_country_page
-from infohus.directory.models import ImportBatch
+from infohus.directory.selectors_moderation import import_batch, recent_import_batches
 
 RECENT_BATCHES = 20
 
@@ -30,17 +30,10 @@ def upload(request: HttpRequest) -> HttpResponse:
             form.add_error("file", str(error))
     return render(request, "directory/import/upload.html", {
         "form": form, "report": report, "max_upload_bytes": MAX_UPLOAD_BYTES,
-        "batches": _recent_batches(),
+        "batches": recent_import_batches(RECENT_BATCHES),
     })
 
 
 @capability_required(Capability.MODERATE_DIRECTORY)
 def batch(request: HttpRequest, pk: int) -> HttpResponse:
-    found = get_object_or_404(ImportBatch.objects.select_related("country", "imported_by"), pk=pk)
-    return render(request, "directory/import/batch.html", {"batch": found})
-
-
-def _recent_batches() -> list[ImportBatch]:
-    # One query: the country and the importer come with each batch.
-    return list(ImportBatch.objects.select_related("country", "imported_by").order_by("-started_at", "-pk")
-                [:RECENT_BATCHES])
+    return render(request, "directory/import/batch.html", {"batch": import_batch(pk)})
