@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "infohus.accounts",
     "infohus.directory",
     "infohus.cases",
+    "infohus.assessments",
     "infohus.core",
 ]
 

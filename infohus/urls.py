@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("infohus.core.urls")),
     path("network/", include("infohus.directory.urls")),
     path("desk/", include("infohus.cases.urls")),
+    path("desk/", include("infohus.assessments.urls")),
     path("api/v1/directory/", directory_api.urls),
     path("accounts/", include("infohus.accounts.urls")),
     path("audit/", include("infohus.audit.urls")),

@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from infohus.accounts.models import Membership
-from infohus.accounts.roles import Capability, role_can, role_needs_second_factor
+from infohus.accounts.roles import Capability, membership_can, role_needs_second_factor
 
 SESSION_MEMBERSHIP_KEY = "infohus_membership_id"
 
@@ -45,7 +45,7 @@ def active_membership(request: HttpRequest) -> Membership | None:
 
 def has_capability(request: HttpRequest, capability: Capability) -> bool:
     membership = active_membership(request)
-    return membership is not None and role_can(membership.role, capability)
+    return membership is not None and membership_can(membership.role, membership.organisation.kind, capability)
 
 
 def needs_second_factor(user: Any) -> bool:

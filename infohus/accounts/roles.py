@@ -37,6 +37,7 @@ class Capability(models.TextChoices):
     AUDIT = "audit", _("Read and verify the audit trail")
     ADMINISTER = "administer", _("Manage organisations, users and memberships")
     BREAK_GLASS = "break_glass", _("Open a record in an emergency")
+    AUTHOR_INSTRUMENTS = "author_instruments", _("Author and publish assessment instruments")
 
 
 class Compartment(models.TextChoices):
@@ -65,7 +66,14 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
     R.DIRECTORY_EDITOR: frozenset({C.MODERATE_DIRECTORY}),
     R.ANALYST: frozenset({C.ANALYSE}),
     R.DATA_PROTECTION_OFFICER: frozenset({C.AUDIT}),
-    R.SYSTEM_ADMINISTRATOR: frozenset({C.ADMINISTER}),
+    R.SYSTEM_ADMINISTRATOR: frozenset({C.ADMINISTER, C.AUTHOR_INSTRUMENTS}),
+}
+
+# Capabilities a role has only while acting for a national centre: the centre's trainers and
+# mentor coaches keep the methods (and so the assessment instruments) of the whole country.
+NATIONAL_CENTRE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
+    R.TRAINER: frozenset({C.AUTHOR_INSTRUMENTS}),
+    R.MENTOR_COACH: frozenset({C.AUTHOR_INSTRUMENTS}),
 }
 
 # Which compartments of a case a team member in this role may read.
@@ -86,6 +94,14 @@ NO_PERSONAL_DATA: frozenset[Role] = frozenset({R.ANALYST, R.DIRECTORY_EDITOR})
 
 def role_can(role: str, capability: Capability) -> bool:
     return capability in CAPABILITIES.get(Role(role), frozenset())
+
+
+def membership_can(role: str, organisation_kind: str, capability: Capability) -> bool:
+    """What a role may do in one organisation: its own capabilities, and a national centre's."""
+    if role_can(role, capability):
+        return True
+    return organisation_kind == "national_centre" and capability in NATIONAL_CENTRE_CAPABILITIES.get(
+        Role(role), frozenset())
 
 
 def role_needs_second_factor(role: str) -> bool:

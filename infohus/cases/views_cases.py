@@ -23,7 +23,7 @@ from infohus.accounts.permissions import capability_required
 from infohus.accounts.roles import Capability, Compartment
 from infohus.audit.services import record_event
 from infohus.cases import forms_cases as f
-from infohus.cases import identifiers
+from infohus.cases import identifiers, panels
 from infohus.cases.models import (
     Case,
     Person,
@@ -113,6 +113,7 @@ def _case_page_context(request: HttpRequest, access: CaseAccess) -> dict[str, An
         "on_team": member is not None, "may_manage": may_manage, "is_open": case.status == Case.Status.OPEN,
         "note_form": f.NoteForm(compartments=visible) if member else None,
         "visible_compartments": [str(Compartment(c).label) for c in visible],
+        "panels": panels.case_panels(request, access),
     }
 
 

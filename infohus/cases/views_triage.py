@@ -18,6 +18,7 @@ from infohus.accounts.permissions import active_membership, capability_required
 from infohus.accounts.roles import COMPARTMENTS, Capability, Role
 from infohus.audit.services import record_event
 from infohus.cases import forms_triage as forms
+from infohus.cases import panels
 from infohus.cases.selectors import triage as selectors
 from infohus.cases.services import triage as services
 
@@ -74,6 +75,7 @@ def _concern_page(request: HttpRequest, concern: Any, *, agenda_form: Any = None
         "agenda_meetings": options,
         "agenda_form": agenda_form,
         "now": timezone.now(),
+        "panels": panels.concern_panels(request, concern),
     })
 
 

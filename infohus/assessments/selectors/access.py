@@ -1,0 +1,130 @@
+"""Where an assessment may be read or written, always through the cases app's need-to-know.
+
+A Holder is a case the user may open (through case_access) or a concern in the user's triage
+(through concern_for_triage), with the compartments the user sees there and whether they may
+write. An assessment is read only when the user may open its holder and sees its compartment;
+otherwise the answer is 404, and the refusal is audited like any other.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import Http404
+
+from infohus.accounts.models import Membership
+from infohus.accounts.roles import CAPABILITIES, COMPARTMENTS, Capability, Role
+from infohus.assessments.models import Assessment
+from infohus.audit.services import record_event
+from infohus.cases.models import Case, Concern
+from infohus.cases.selectors.need_to_know import CaseAccess, case_access
+from infohus.cases.selectors.triage import concern_for_triage
+
+OPEN_FOR_TRIAGE = (Concern.Status.AWAITING_TRIAGE, Concern.Status.IN_TRIAGE)
+
+
+@dataclass(frozen=True)
+class Holder:
+    """A case or a concern at triage, as one user may see it."""
+
+    case: Case | None
+    concern: Concern | None
+    compartments: frozenset[str]
+    may_write: bool
+    case_access: CaseAccess | None = None
+
+    @property
+    def person_id(self) -> int | None:
+        if self.case is not None:
+            return self.case.person_id
+        assert self.concern is not None
+        return self.concern.person_id
+
+    @property
+    def use(self) -> str:
+        return "case" if self.case is not None else "triage"
+
+    def sees(self, compartment: str) -> bool:
+        return compartment in self.compartments
+
+    def audit_details(self) -> dict[str, Any]:
+        if self.case is not None:
+            return {"case": self.case.pk}
+        assert self.concern is not None
+        return {"concern": self.concern.pk}
+
+
+def holder_for_case(user: Any, case_pk: int, *, purpose: str, audit: bool = True) -> Holder:
+    """The case as this user may see it, or 404 (audited by case_access). Only team members
+    write, and only while the case is open; break-the-glass access reads."""
+    access = case_access(user, case_pk, purpose=purpose, audit=audit)
+    may_write = access.team_member is not None and access.case.status == Case.Status.OPEN
+    return Holder(case=access.case, concern=None, compartments=access.compartments, may_write=may_write,
+                  case_access=access)
+
+
+def _triage_compartments(user: Any, concern: Concern) -> frozenset[str]:
+    roles = Membership.objects.filter(user=user, is_active=True, organisation_id=concern.info_house_id)
+    allowed: set[str] = set()
+    for role in roles.values_list("role", flat=True):
+        if Capability.TRIAGE in CAPABILITIES[Role(role)]:
+            allowed |= {c.value for c in COMPARTMENTS.get(Role(role), frozenset())}
+    return frozenset(allowed)
+
+
+def holder_for_concern(user: Any, concern_pk: int, *, purpose: str, audit: bool = True) -> Holder:
+    """A concern of the user's Info houses, or 404 (audited by concern_for_triage). It is written
+    while it waits for or is in triage; after the decision it is read."""
+    concern = concern_for_triage(user, concern_pk, purpose=purpose, audit=audit)
+    return Holder(case=None, concern=concern, compartments=_triage_compartments(user, concern),
+                  may_write=concern.status in OPEN_FOR_TRIAGE)
+
+
+@dataclass(frozen=True)
+class AssessmentAccess:
+    assessment: Assessment
+    holder: Holder
+
+
+def _refuse(user: Any, pk: int, purpose: str, **details: Any) -> None:
+    record_event(action="assessment.refused", actor=user, object_type="assessment", object_id=pk,
+                 purpose=purpose, details=details)
+    raise Http404
+
+
+def _holder_of(user: Any, assessment: Assessment, purpose: str) -> Holder:
+    if assessment.case_id is not None:
+        return holder_for_case(user, assessment.case_id, purpose=purpose, audit=False)
+    assert assessment.concern_id is not None
+    try:
+        return holder_for_concern(user, assessment.concern_id, purpose=purpose, audit=False)
+    except Http404:
+        # An analysis made at triage travels with the case the decision opened.
+        case_id = (Case.objects.filter(opening_decision__concern_id=assessment.concern_id)
+                   .values_list("pk", flat=True).first())
+        if case_id is None:
+            raise
+        access = holder_for_case(user, case_id, purpose=purpose, audit=False)
+        return Holder(case=access.case, concern=None, compartments=access.compartments, may_write=False,
+                      case_access=access.case_access)
+
+
+def assessment_for_user(user: Any, pk: int, *, purpose: str, audit: bool = True) -> AssessmentAccess:
+    """Fetch and authorise in one call: an assessment the user may read, or 404. The read and the
+    refusal are both audited, with the person the assessment is about."""
+    assessment = (Assessment.objects.select_related("version__instrument", "created_by", "signed_by", "amends")
+                  .filter(pk=pk).first())
+    if assessment is None:
+        _refuse(user, pk, purpose, exists=False)
+    assert assessment is not None
+    try:
+        holder = _holder_of(user, assessment, purpose)
+    except Http404:
+        _refuse(user, pk, purpose, exists=True)
+        raise
+    if not holder.sees(assessment.compartment):
+        _refuse(user, pk, purpose, exists=True, compartment=assessment.compartment)
+    if audit:
+        record_event(action="assessment.viewed", actor=user, object_type="assessment", object_id=assessment.pk,
+                     person_id=assessment.person_id or "", purpose=purpose,
+                     details={**holder.audit_details(), "compartment": assessment.compartment})
+    return AssessmentAccess(assessment=assessment, holder=holder)
