@@ -12,7 +12,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from infohus.accounts.models import Membership
-from infohus.accounts.roles import Role
+from infohus.accounts.roles import Capability, Role, membership_can
 
 LIMIT = 10
 
@@ -29,6 +29,10 @@ class Section:
     empty: Promise
     source: str = ""  # the name of the function in _SOURCES that fills it, if its work exists
     items: list[Item] = field(default_factory=list)
+    # Shown only to a membership that holds this capability (where the role alone does not decide).
+    capability: Capability | None = None
+    link: str = ""  # the name of a URL the section links to, under its list
+    link_label: Promise | None = None
 
 
 @dataclass(frozen=True)
@@ -131,11 +135,19 @@ def _break_glass_alerts(user: Any) -> list[Item]:
             for a in BreakGlassAccess.objects.filter(reviewed_at=None).select_related("user", "case")[:20]]
 
 
+def _instrument_drafts(user: Any) -> list[Item]:
+    from infohus.assessments.selectors.instruments import drafts_waiting
+
+    return [Item(str(_("%(name)s · version %(number)d") % {"name": v.instrument.name, "number": v.number}),
+                 reverse("assessments:version_detail", args=[v.pk]))
+            for v in drafts_waiting(LIMIT)]
+
+
 _SOURCES: dict[str, Callable[[Any], list[Item]]] = {
     "my_concerns": _my_concerns, "local_waiting": _local_waiting, "local_forwarded": _local_forwarded,
     "triage_queue": _triage_queue, "next_meetings": _next_meetings, "my_cases": _my_cases,
     "reviews_due": _reviews_due, "my_tasks": _my_tasks, "moderation_queue": _moderation_queue,
-    "break_glass": _break_glass_alerts,
+    "break_glass": _break_glass_alerts, "instrument_drafts": _instrument_drafts,
 }
 
 # --- the pages ---------------------------------------------------------------------------------
@@ -143,6 +155,10 @@ _SOURCES: dict[str, Callable[[Any], list[Item]]] = {
 S = Section
 R = Role
 TASKS = S(_("Your tasks"), _("Tasks assigned to you on cases will appear here, the earliest due first."), "my_tasks")
+INSTRUMENTS = S(_("Assessment instruments"), _("Drafts of assessment instruments waiting to be published will "
+                                             "appear here."), "instrument_drafts",
+                capability=Capability.AUTHOR_INSTRUMENTS, link="assessments:instrument_list",
+                link_label=_("All assessment instruments"))
 TEAM_CASES = S(_("Cases on which you are a team member"), _("Cases whose team you are on will appear here."),
                "my_cases")
 
@@ -187,10 +203,12 @@ _PAGES: dict[Role, StartPage] = {
     R.MENTOR_COACH: StartPage(_("Mentor coaching"), (
         S(_("Mentors you coach"), _("The mentors you supervise will appear here.")),
         S(_("Lending requests"), _("Requests to lend or borrow mentors will appear here.")),
+        INSTRUMENTS,
     )),
     R.TRAINER: StartPage(_("Training"), (
         S(_("Upcoming course runs"), _("The course runs you plan will appear here.")),
         S(_("Overdue requirements"), _("People who are overdue for a required course will appear here.")),
+        INSTRUMENTS,
     )),
     R.COMMUNITY_COORDINATOR: StartPage(_("Community work"), (
         S(_("Community partners"), _("Your community partners will appear here.")),
@@ -209,6 +227,7 @@ _PAGES: dict[Role, StartPage] = {
     )),
     R.SYSTEM_ADMINISTRATOR: StartPage(_("Administration"), (
         S(_("Recent account changes"), _("New users and membership changes will appear here.")),
+        INSTRUMENTS,
     )),
 }
 
@@ -218,7 +237,8 @@ NO_MEMBERSHIP = StartPage(_("Welcome"), (
 
 
 def filled_sections(role: Role) -> int:
-    """How many sections of a role's page read from the database (one query each)."""
+    """How many sections of a role's page read from the database (one query each), for a
+    membership that holds the capability of each section that asks for one."""
     return sum(1 for section in _PAGES[role].sections if section.source)
 
 
@@ -226,7 +246,9 @@ def start_page_for(membership: Membership | None, user: Any = None) -> StartPage
     if membership is None:
         return NO_MEMBERSHIP
     page = _PAGES[Role(membership.role)]
+    shown = [section for section in page.sections if section.capability is None
+             or membership_can(membership.role, membership.organisation.kind, section.capability)]
     return replace(page, sections=tuple(
         replace(section, items=_SOURCES[section.source](user)) if section.source else section
-        for section in page.sections
+        for section in shown
     ))

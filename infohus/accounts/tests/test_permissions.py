@@ -16,6 +16,7 @@ from infohus.accounts.roles import (
     NO_PERSONAL_DATA,
     Capability,
     Role,
+    membership_can,
     role_can,
     role_needs_second_factor,
 )
@@ -39,7 +40,7 @@ EXPECTED: dict[str, set[str]] = {
     "directory_editor": {"moderate_directory"},
     "analyst": {"analyse"},
     "data_protection_officer": {"audit"},
-    "system_administrator": {"administer"},
+    "system_administrator": {"administer", "author_instruments"},
 }
 
 WITHOUT_SECOND_FACTOR = {"analyst", "directory_editor"}
@@ -166,3 +167,23 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(db: None) -> None:
 
     assert response.status_code == 302
     assert response["Location"] == "/accounts/sign-in/?next=/audit/"
+
+
+@pytest.mark.parametrize(("role", "kind", "expected"), [
+    (Role.TRAINER, "national_centre", True),
+    (Role.MENTOR_COACH, "national_centre", True),
+    (Role.TRAINER, "municipality", False),
+    (Role.MENTOR_COACH, "municipality", False),
+    (Role.MENTOR, "national_centre", False),
+    (Role.SYSTEM_ADMINISTRATOR, "other", True),
+])
+def test_authoring_instruments_is_for_a_national_centre_or_an_administrator(role: Role, kind: str,
+                                                                            expected: bool) -> None:
+    assert membership_can(role, kind, Capability.AUTHOR_INSTRUMENTS) is expected
+
+
+def test_a_national_centre_adds_nothing_else() -> None:
+    for role in Role:
+        for capability in Capability:
+            if capability != Capability.AUTHOR_INSTRUMENTS:
+                assert membership_can(role, "national_centre", capability) == role_can(role, capability)
