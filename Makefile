@@ -53,6 +53,8 @@ migrate: venv static messages
 demo: migrate
 	$(MANAGE) demo
 	$(MANAGE) demo_desk
+	$(MANAGE) load_instruments
+	$(MANAGE) demo_assessments
 	$(MANAGE) load_directory_sample
 
 run: demo
