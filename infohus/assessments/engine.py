@@ -232,10 +232,10 @@ def signing_errors(fields: Iterable[Field], answers: Mapping[str, Any], *, asses
         value = answers.get(field.key)
         if field.kind == FieldKind.ATTACHMENT:
             missing = field.key not in attached
-        elif field.kind == FieldKind.PARTICIPANT_SCALE and field.required:
-            # Every participant named by the instrument must say where things stand.
-            given = value if isinstance(value, Mapping) else {}
-            missing = any(key not in given for key, _label in field.participants())
+        elif field.kind == FieldKind.PARTICIPANT_SCALE:
+            # Not every participant takes part every time (there may be no parent in the work),
+            # so a required scale needs at least one participant's answer.
+            missing = not isinstance(value, Mapping) or not value
         else:
             missing = is_empty(value)
         if field.required and missing:

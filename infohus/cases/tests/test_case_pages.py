@@ -137,8 +137,9 @@ def _list_queries(client: Client, django_assert_max_num_queries, limit: int) -> 
 # List: request (7) + count + one page of cases joined with person, owner and lead (2) + audit (4–5).
 LIST_QUERIES = 14
 # Case page: request (7) + case with person/owner/lead, the reader's team entry (2) + audit (4–5)
-# + notes count and page, team, tasks, reviews, consents, disclosures, attachments, network (9).
-CASE_QUERIES = 23
+# + notes count and page, team, tasks, reviews, consents, disclosures, attachments, network (9)
+# + the assessments panel (1).
+CASE_QUERIES = 24
 
 
 def test_case_list_queries_do_not_grow_with_cases(signed_in: Callable[[str], Client], people: dict[str, User],
