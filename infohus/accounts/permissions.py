@@ -71,20 +71,26 @@ def is_fully_signed_in(request: HttpRequest) -> bool:
     return bool(getattr(user, "is_verified", lambda: False)()) or not needs_second_factor(user)
 
 
-def require_capability(request: HttpRequest, capability: Capability) -> None:
-    if not is_fully_signed_in(request) or not has_capability(request, capability):
+def require_capability(request: HttpRequest, *capabilities: Capability) -> None:
+    """PermissionDenied unless fully signed in and acting in a role with one of the capabilities."""
+    if not is_fully_signed_in(request) or not any(has_capability(request, c) for c in capabilities):
         raise PermissionDenied
 
 
-def capability_required(capability: Capability) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    """View decorator: sign-in (with a second factor where needed) and the capability."""
+type View = Callable[..., HttpResponse]
+
+
+def capability_required(*capabilities: Capability) -> Callable[[View], View]:
+    """View decorator: sign-in (with a second factor where needed) and the capability, or any one
+    of several (for pages reached from more than one kind of work, such as an assessment made on a
+    case or at triage; the need-to-know selectors then decide which objects the person may open)."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            require_capability(request, capability)
+            require_capability(request, *capabilities)
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -8,12 +8,9 @@ services/recording.py. POSTs fetch without auditing the read, since the service 
 write; a form sent back with its errors records the read it shows.
 """
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any, cast
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from infohus.accounts.models import User
-from infohus.accounts.permissions import capability_required, has_capability, is_fully_signed_in
+from infohus.accounts.permissions import capability_required
 from infohus.accounts.roles import Capability
 from infohus.assessments import forms_recording as f
 from infohus.assessments.models import Assessment, FieldKind
@@ -43,20 +40,8 @@ work_required = capability_required(Capability.WORK_ON_CASE)
 triage_required = capability_required(Capability.TRIAGE)
 
 
-def desk_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Signed in (with the second factor) and working on cases or at triage: an assessment is on
-    one or the other, and the access selectors decide which ones this person may open."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_fully_signed_in(request) or not (
-                has_capability(request, Capability.WORK_ON_CASE) or has_capability(request, Capability.TRIAGE)):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# An assessment is on a case or on a concern at triage; the access selectors decide which.
+desk_required = capability_required(Capability.WORK_ON_CASE, Capability.TRIAGE)
 
 
 def _user(request: HttpRequest) -> User:
