@@ -71,7 +71,7 @@ GLASS = allowed("ida", "per")
 TODAY = str(timezone.localdate())
 
 ROWS = [
-    Row("cases:case_list", allowed("ida", "carl", "per", "signe", "mads", "otto", "pia", "morten"),
+    Row("cases:case_list", allowed("ida", "carl", "rita", "per", "signe", "mads", "otto", "pia", "morten"),
         note="every role that works on cases; the list holds only their own"),
     Row("cases:case_detail", TEAM, kwargs=case),
     Row("cases:case_detail", allowed("ida"), kwargs=outside_case, note="outside carl's and mads' need-to-know"),

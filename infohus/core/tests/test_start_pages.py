@@ -18,6 +18,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "rikke": ("Concerns in your institution", "Concerns from staff in your institution will appear here first."),
     "ida": ("Info house", "New concerns will appear here, the most urgent and oldest first."),
     "carl": ("Your cases", "The cases whose team you are on will appear here."),
+    "rita": ("Your cases", "The cases whose team you are on will appear here."),
     "per": ("Police liaison", "Concerns for the Info house triage will appear here."),
     "signe": ("Psychiatry liaison", "Cases whose team you are on will appear here."),
     "mads": ("Your mentoring", "The courses of mentoring you provide will appear here."),
