@@ -52,6 +52,7 @@ PEOPLE = (
     DemoPerson("signe", "Signe", "Aldal", Role.PSYCHIATRY_LIAISON, "psychiatry"),
     DemoPerson("mads", "Mads", "Kjærholm", Role.MENTOR, "aarhus"),
     DemoPerson("otto", "Otto", "Rimmen", Role.MENTOR, "randers"),
+    DemoPerson("rita", "Rita", "Damgaard", Role.CASE_WORKER, "randers"),
     DemoPerson("pia", "Pia", "Søgaard", Role.PARENT_COACH, "odder"),
     DemoPerson("morten", "Morten", "Hedegaard", Role.MENTOR_COACH, "centre"),
     DemoPerson("tina", "Tina", "Lund", Role.TRAINER, "centre"),
