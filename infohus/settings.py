@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "infohus.directory",
     "infohus.cases",
     "infohus.assessments",
+    "infohus.interventions",
     "infohus.core",
 ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("network/", include("infohus.directory.urls")),
     path("desk/", include("infohus.cases.urls")),
     path("desk/", include("infohus.assessments.urls")),
+    path("desk/", include("infohus.interventions.urls")),
     path("api/v1/directory/", directory_api.urls),
     path("accounts/", include("infohus.accounts.urls")),
     path("audit/", include("infohus.audit.urls")),

@@ -231,6 +231,21 @@ def remove_team_member(*, access: CaseAccess, actor: User, member: TeamMember) -
            purpose="case management", details={"user": member.user_id})
 
 
+@transaction.atomic
+def end_lent_membership(*, case: Case, user_id: int, actor: User, reason: str) -> None:
+    """A lent mentor leaves the team when the lending ends, whichever side ends it: the lending
+    municipality ends it without being on the case, so this takes the case, not a CaseAccess.
+    Only the interventions app's lending service calls it."""
+    member = TeamMember.objects.select_for_update().filter(case=case, user_id=user_id, is_active=True).first()
+    if member is None or member.user_id == case.lead_id:
+        return
+    member.is_active = False
+    member.save(update_fields=["is_active"])
+    record_event(action="case.team_member_removed", actor=actor, object_type="case.team_member",
+                 object_id=member.pk, person_id=case.person_id, purpose="mentor lending ended",
+                 details={"case": case.pk, "user": user_id, "reason": reason})
+
+
 # --- tasks, reviews, consents -----------------------------------------------------------------
 
 @transaction.atomic

@@ -138,8 +138,8 @@ def _list_queries(client: Client, django_assert_max_num_queries, limit: int) -> 
 LIST_QUERIES = 14
 # Case page: request (7) + case with person/owner/lead, the reader's team entry (2) + audit (4–5)
 # + notes count and page, team, tasks, reviews, consents, disclosures, attachments, network (9)
-# + the assessments panel (1).
-CASE_QUERIES = 24
+# + the assessments, interventions and lending panels (3).
+CASE_QUERIES = 26
 
 
 def test_case_list_queries_do_not_grow_with_cases(signed_in: Callable[[str], Client], people: dict[str, User],
