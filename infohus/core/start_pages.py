@@ -143,11 +143,44 @@ def _instrument_drafts(user: Any) -> list[Item]:
             for v in drafts_waiting(LIMIT)]
 
 
+def _provided(user: Any) -> list[Item]:
+    """Active interventions the user provides, overdue follow-ups first (one query)."""
+    from infohus.interventions.selectors.interventions import follow_ups
+
+    items = []
+    for row in follow_ups(user, LIMIT):
+        i = row.intervention
+        where = f" · {i.case.reference}" if i.case is not None else ""
+        if row.next_appointment_on is None:
+            when = str(_("no appointment set"))
+        elif row.overdue:
+            when = str(_("follow-up overdue since %(day)s") % {"day": f"{row.next_appointment_on:%Y-%m-%d}"})
+        else:
+            when = str(_("next appointment %(day)s") % {"day": f"{row.next_appointment_on:%Y-%m-%d}"})
+        items.append(Item(f"{i.get_kind_display()}{where} · {when}",
+                          reverse("interventions:intervention_detail", args=[i.pk])))
+    return items
+
+
+def _lending_requests(user: Any) -> list[Item]:
+    """Open requests to lend a mentor from the user's municipality (one query)."""
+    from infohus.interventions.models import LendingRequest
+    from infohus.interventions.selectors.access import requests_to_lend
+
+    S = LendingRequest.Status
+    requests = (requests_to_lend(user).filter(status__in=[S.SENT, S.OFFERED])
+                .select_related("requesting_organisation").order_by("sent_at", "pk"))
+    return [Item(f"{r.reference} · {r.requesting_organisation} · {r.get_status_display()}",
+                 reverse("interventions:lending_detail", args=[r.pk]))
+            for r in requests[:LIMIT]]
+
+
 _SOURCES: dict[str, Callable[[Any], list[Item]]] = {
     "my_concerns": _my_concerns, "local_waiting": _local_waiting, "local_forwarded": _local_forwarded,
     "triage_queue": _triage_queue, "next_meetings": _next_meetings, "my_cases": _my_cases,
     "reviews_due": _reviews_due, "my_tasks": _my_tasks, "moderation_queue": _moderation_queue,
     "break_glass": _break_glass_alerts, "instrument_drafts": _instrument_drafts,
+    "provided": _provided, "lending_requests": _lending_requests,
 }
 
 # --- the pages ---------------------------------------------------------------------------------
@@ -191,18 +224,21 @@ _PAGES: dict[Role, StartPage] = {
     )),
     R.PSYCHIATRY_LIAISON: StartPage(_("Psychiatry liaison"), (TEAM_CASES, TASKS)),
     R.MENTOR: StartPage(_("Your mentoring"), (
-        S(_("Your mentees"), _("The courses of mentoring you provide will appear here.")),
+        S(_("Your mentees"), _("The courses of mentoring you provide will appear here."), "provided",
+          link="interventions:my_interventions", link_label=_("All your interventions")),
         TEAM_CASES,
         TASKS,
     )),
     R.PARENT_COACH: StartPage(_("Your coaching"), (
-        S(_("Families you coach"), _("The courses of parent coaching you provide will appear here.")),
+        S(_("Families you coach"), _("The courses of parent coaching you provide will appear here."), "provided",
+          link="interventions:my_interventions", link_label=_("All your interventions")),
         TEAM_CASES,
         TASKS,
     )),
     R.MENTOR_COACH: StartPage(_("Mentor coaching"), (
         S(_("Mentors you coach"), _("The mentors you supervise will appear here.")),
-        S(_("Lending requests"), _("Requests to lend or borrow mentors will appear here.")),
+        S(_("Lending requests"), _("Requests to lend or borrow mentors will appear here."), "lending_requests",
+          link="interventions:lending_list", link_label=_("All lending requests")),
         INSTRUMENTS,
     )),
     R.TRAINER: StartPage(_("Training"), (
