@@ -55,6 +55,7 @@ demo: migrate
 	$(MANAGE) demo_desk
 	$(MANAGE) load_instruments
 	$(MANAGE) demo_assessments
+	$(MANAGE) demo_interventions
 	$(MANAGE) load_directory_sample
 
 run: demo

@@ -16,6 +16,8 @@ from infohus.cases.services import concerns as concern_services
 from infohus.cases.services import triage as triage_services
 
 MARKER = "[demo]"
+# How long ago the demo case was opened (see demo_desk_data).
+DEMO_CASE_AGE_DAYS = 100
 
 
 @transaction.atomic
@@ -56,6 +58,9 @@ def create_demo_desk() -> bool:
         actor=ida, concern=Concern.objects.get(pk=concern.pk), kind="statutory_offer",
         reason="A mentor is offered; the family agrees.", decided_on=today, owner=aarhus, lead=carl)
     case = Case.objects.get(opening_decision=decision)
+    # The demo's story (the assessments and the course of mentoring that later demo commands add)
+    # began about three months ago; date the synthetic case back so their date rules hold.
+    Case.objects.filter(pk=case.pk).update(opened_at=timezone.now() - timedelta(days=DEMO_CASE_AGE_DAYS))
     access = case_access(carl, case.pk, purpose="demo data", audit=False)
     case_services.add_note(access=access, actor=carl, compartment=Compartment.GENERAL,
                            text="First meeting with the girl and her mother went well.")
