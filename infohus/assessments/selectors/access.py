@@ -16,6 +16,7 @@ from infohus.accounts.roles import CAPABILITIES, COMPARTMENTS, Capability, Role
 from infohus.assessments.models import Assessment
 from infohus.audit.services import record_event
 from infohus.cases.models import Case, Concern
+from infohus.cases.selectors.cases import case_opened_from
 from infohus.cases.selectors.need_to_know import CaseAccess, case_access, concerns_for_triage
 from infohus.cases.selectors.triage import concern_for_triage
 
@@ -113,8 +114,7 @@ def _holder_of(user: Any, assessment: Assessment, purpose: str) -> Holder:
     if concerns_for_triage(user).filter(pk=assessment.concern_id).exists():
         return holder_for_concern(user, assessment.concern_id, purpose=purpose, audit=False)
     # An analysis made at triage travels with the case the decision opened.
-    case_id = (Case.objects.filter(opening_decision__concern_id=assessment.concern_id)
-               .values_list("pk", flat=True).first())
+    case_id = case_opened_from(assessment.concern_id)
     if case_id is None:
         # Outside the user's Info houses and no case: refused (and audited) as the concern.
         return holder_for_concern(user, assessment.concern_id, purpose=purpose, audit=False)

@@ -85,6 +85,12 @@ def is_on_team(user: Any, case_pk: int) -> bool:
     return TeamMember.objects.filter(case_id=case_pk, user=user, is_active=True).exists()
 
 
+def case_opened_from(concern_pk: int) -> int | None:
+    """The case that a concern's triage decision opened, if any (for what travels from triage to
+    the case, such as the Info-house analysis); the caller still opens it through case_access."""
+    return Case.objects.filter(opening_decision__concern_id=concern_pk).values_list("pk", flat=True).first()
+
+
 def case_pk_for_reference(reference: str) -> int | None:
     """Only for break-the-glass, whose form then audits and authorises the opening."""
     return Case.objects.filter(reference=reference).values_list("pk", flat=True).first() if reference else None

@@ -25,7 +25,8 @@ from infohus.accounts.roles import Capability, Compartment, role_can
 from infohus.assessments.models import Assessment
 from infohus.assessments.selectors.access import assessment_for_user
 from infohus.audit.services import record_event
-from infohus.cases.models import Case, NetworkMember, TeamMember
+from infohus.cases.models import Case, NetworkMember
+from infohus.cases.selectors.cases import is_on_team, network_of
 from infohus.cases.selectors.need_to_know import CaseAccess, organisations_with
 from infohus.cases.services import cases as case_services
 from infohus.directory.models import Project
@@ -102,7 +103,7 @@ def _provider_errors(access: CaseAccess, actor: User, kind: str, provider_user: 
     if provider_user is None:
         return None
     case = access.case
-    on_team = TeamMember.objects.filter(case=case, user=provider_user, is_active=True).exists()
+    on_team = is_on_team(provider_user, case.pk)
     profile = MentorProfile.objects.select_related("user").filter(user=provider_user).first()
     if profile is not None and kind in COURSES:
         reasons = reasons_not_assignable(profile, on=max(on, timezone.localdate()))
@@ -382,7 +383,7 @@ def log_session(*, access: InterventionAccess, actor: User, held_on: date, durat
     network: list[NetworkMember] = []
     if network_ids:
         person_id = intervention.case.person_id if intervention.case is not None else 0
-        network = list(NetworkMember.objects.filter(person_id=person_id, pk__in=network_ids))
+        network = [member for member in network_of(person_id) if member.pk in network_ids]
         if len(network) != len(network_ids):
             errors["network"] = [_("Choose people from this person's network only.")]
     if errors:
