@@ -29,15 +29,15 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
+
+from harness import add_database_arguments, percentile, run_each_database, signed_in
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = 20261206
@@ -52,10 +52,6 @@ DEFAULT_POSTGRES_NAME = "infohus_providerbench"
 WORDS = ("meeting school football mother father talked plan goals agreed next week follow up calm worried better "
          "job training youth club gym friends online").split()
 
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
 
 
 # --- filling ---------------------------------------------------------------------------------------
@@ -140,27 +136,6 @@ def fill() -> dict[str, Any]:
 # --- measuring -------------------------------------------------------------------------------------
 
 
-def signed_in(username: str) -> Any:
-    """A test client signed in through the real pages: password, then the current TOTP code."""
-    from django.test import Client
-    from django.urls import reverse
-    from django_otp.oath import totp
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from infohus.accounts.models import User
-    from infohus.accounts.people import DEMO_PASSWORD
-
-    user = User.objects.get(username=username)
-    client = Client(HTTP_HOST="localhost")
-    response = client.post(reverse("accounts:sign_in"), {"username": username, "password": DEMO_PASSWORD})
-    assert response.status_code == 302, response.content[:500]
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
-    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)  # a code may be used once
-    code = f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
-    response = client.post(reverse("accounts:second_factor"), {"code": code})
-    assert response.status_code == 302, response.content[:500]
-    return client
-
 
 def timed(label: str, requests: int, call: Callable[[int], Any]) -> dict[str, Any]:
     from django.db import connection
@@ -213,15 +188,6 @@ def measure(world: dict[str, Any], requests: int) -> None:
 # --- driving ---------------------------------------------------------------------------------------
 
 
-def recreate_postgres(url: str) -> None:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True, connect_timeout=3) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
 
 def run(database_url: str, requests: int) -> None:
     """One database: migrate, fill, measure (in this process, which it sets Django up for)."""
@@ -256,31 +222,12 @@ def run(database_url: str, requests: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--requests", type=int, default=30, help="measured requests per page (after 2 warm-up)")
-    parser.add_argument("--postgres-name", default=DEFAULT_POSTGRES_NAME,
-                        help="scratch database on DATABASE_URL's server (dropped and created again)")
-    parser.add_argument("--only", choices=["sqlite", "postgres"], help="run one database only")
-    parser.add_argument("--child", help=argparse.SUPPRESS)
+    add_database_arguments(parser, DEFAULT_POSTGRES_NAME)
     args = parser.parse_args()
     if args.child:
         run(args.child, args.requests)
         return
-
-    targets = []
-    with tempfile.TemporaryDirectory(prefix="infohus-providerbench-") as folder:
-        if args.only != "postgres":
-            targets.append(f"sqlite:///{folder}/bench.sqlite3")
-        url = os.environ.get("DATABASE_URL", "")
-        if args.only != "sqlite" and url.startswith(("postgres://", "postgresql://")):
-            scratch = urlunsplit(urlsplit(url)._replace(path=f"/{args.postgres_name}"))
-            recreate_postgres(scratch)
-            targets.append(scratch)
-        elif args.only == "postgres":
-            parser.error("--only postgres needs DATABASE_URL=postgres://…")
-        for target in targets:
-            # Each database in a process of its own: Django is set up once per process.
-            subprocess.run([sys.executable, __file__, "--child", target, "--requests", str(args.requests)],
-                           check=True)
+    run_each_database(parser, args, __file__, "infohus-providerbench-", ["--requests", str(args.requests)])
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ the versions are read through selectors/instruments.py, and every change goes th
 services/instruments.py, which refuses to touch a published version.
 """
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.contrib import messages
@@ -196,24 +197,45 @@ def section_edit(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse
                       submit=_("Save the section"))
 
 
-@author_required
-def section_remove(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
-    version = reads.version_for_author(pk)
-    section = reads.section_of(version, section_pk)
+def _remove(request: HttpRequest, version: InstrumentVersion, remove: Callable[[], object], *, done: str,
+            anchor: str, title: str, text: str, submit: str) -> HttpResponse:
+    """A section or a field out of a draft: a confirmation page, then the service on POST."""
     refusal = _published_refusal(request, version)
     if refusal is not None:
         return refusal
     if request.method == "POST":
         try:
-            services.remove_section(actor=_user(request), section=section)
+            remove()
         except ValidationError as error:
             _refused(request, error)
         else:
-            messages.success(request, _("The section “%(title)s” was removed.") % {"title": section.title})
-        return _to_version(version, "sections")
-    return _confirm(request, version, title=_("Remove the section “%(title)s”?") % {"title": section.title},
-                    text=_("The section and its fields are taken out of this draft."),
-                    submit=_("Remove the section"))
+            messages.success(request, done)
+        return _to_version(version, anchor)
+    return _confirm(request, version, title=title, text=text, submit=submit)
+
+
+def _move(request: HttpRequest, version: InstrumentVersion, move: Callable[[str], object], anchor: str) -> HttpResponse:
+    """A section or a field one place up or down in a draft."""
+    form = f.MoveForm(request.POST)
+    if form.is_valid():
+        try:
+            move(form.cleaned_data["direction"])
+        except ValidationError as error:
+            _refused(request, error)
+    else:
+        messages.error(request, _("Move up or down."))
+    return _to_version(version, anchor)
+
+
+@author_required
+def section_remove(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
+    version = reads.version_for_author(pk)
+    section = reads.section_of(version, section_pk)
+    return _remove(
+        request, version, lambda: services.remove_section(actor=_user(request), section=section),
+        done=_("The section “%(title)s” was removed.") % {"title": section.title}, anchor="sections",
+        title=_("Remove the section “%(title)s”?") % {"title": section.title},
+        text=_("The section and its fields are taken out of this draft."), submit=_("Remove the section"))
 
 
 @author_required
@@ -221,15 +243,8 @@ def section_remove(request: HttpRequest, pk: int, section_pk: int) -> HttpRespon
 def section_move(request: HttpRequest, pk: int, section_pk: int) -> HttpResponse:
     version = reads.version_for_author(pk)
     section = reads.section_of(version, section_pk)
-    form = f.MoveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.move_section(actor=_user(request), section=section, direction=form.cleaned_data["direction"])
-        except ValidationError as error:
-            _refused(request, error)
-    else:
-        messages.error(request, _("Move up or down."))
-    return _to_version(version, f"section-{section.pk}")
+    return _move(request, version, lambda direction: services.move_section(
+        actor=_user(request), section=section, direction=direction), f"section-{section.pk}")
 
 
 # --- fields --------------------------------------------------------------------------------------
@@ -294,20 +309,12 @@ def field_edit(request: HttpRequest, pk: int, field_pk: int) -> HttpResponse:
 def field_remove(request: HttpRequest, pk: int, field_pk: int) -> HttpResponse:
     version = reads.version_for_author(pk)
     field = reads.field_of(version, field_pk)
-    refusal = _published_refusal(request, version)
-    if refusal is not None:
-        return refusal
-    if request.method == "POST":
-        try:
-            services.remove_field(actor=_user(request), field=field)
-        except ValidationError as error:
-            _refused(request, error)
-        else:
-            messages.success(request, _("The field “%(label)s” was removed.") % {"label": field.label})
-        return _to_version(version, f"section-{field.section_id}")
-    return _confirm(request, version, title=_("Remove the field “%(label)s”?") % {"label": field.label},
-                    text=_("The field is taken out of this draft. Answers given to earlier versions keep it."),
-                    submit=_("Remove the field"))
+    return _remove(
+        request, version, lambda: services.remove_field(actor=_user(request), field=field),
+        done=_("The field “%(label)s” was removed.") % {"label": field.label}, anchor=f"section-{field.section_id}",
+        title=_("Remove the field “%(label)s”?") % {"label": field.label},
+        text=_("The field is taken out of this draft. Answers given to earlier versions keep it."),
+        submit=_("Remove the field"))
 
 
 @author_required
@@ -315,12 +322,5 @@ def field_remove(request: HttpRequest, pk: int, field_pk: int) -> HttpResponse:
 def field_move(request: HttpRequest, pk: int, field_pk: int) -> HttpResponse:
     version = reads.version_for_author(pk)
     field = reads.field_of(version, field_pk)
-    form = f.MoveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.move_field(actor=_user(request), field=field, direction=form.cleaned_data["direction"])
-        except ValidationError as error:
-            _refused(request, error)
-    else:
-        messages.error(request, _("Move up or down."))
-    return _to_version(version, f"field-{field.pk}")
+    return _move(request, version, lambda direction: services.move_field(
+        actor=_user(request), field=field, direction=direction), f"field-{field.pk}")
