@@ -51,7 +51,9 @@ INSTALLED_APPS = [
     "infohus.directory",
     "infohus.cases",
     "infohus.assessments",
+    "infohus.training",
     "infohus.interventions",
+    "infohus.community",
     "infohus.core",
 ]
 

@@ -10,6 +10,8 @@ urlpatterns = [
     path("desk/", include("infohus.cases.urls")),
     path("desk/", include("infohus.assessments.urls")),
     path("desk/", include("infohus.interventions.urls")),
+    path("desk/training/", include("infohus.training.urls")),
+    path("desk/community/", include("infohus.community.urls")),
     path("api/v1/directory/", directory_api.urls),
     path("accounts/", include("infohus.accounts.urls")),
     path("audit/", include("infohus.audit.urls")),

@@ -57,6 +57,7 @@ PEOPLE = (
     DemoPerson("morten", "Morten", "Hedegaard", Role.MENTOR_COACH, "centre"),
     DemoPerson("tina", "Tina", "Lund", Role.TRAINER, "centre"),
     DemoPerson("kamal", "Kamal", "Østergaard", Role.COMMUNITY_COORDINATOR, "aarhus"),
+    DemoPerson("yasmin", "Yasmin", "Bakkegaard", Role.AMBASSADOR, "aarhus"),
     DemoPerson("dorte", "Dorte", "Vibe", Role.DIRECTORY_EDITOR, "centre"),
     DemoPerson("anders", "Anders", "Toft", Role.ANALYST, "centre"),
     DemoPerson("dina", "Dina", "Mortensen", Role.DATA_PROTECTION_OFFICER, "aarhus"),

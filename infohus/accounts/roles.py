@@ -16,6 +16,7 @@ class Role(models.TextChoices):
     MENTOR_COACH = "mentor_coach", _("Mentor coach")
     TRAINER = "trainer", _("Trainer")
     COMMUNITY_COORDINATOR = "community_coordinator", _("Community coordinator")
+    AMBASSADOR = "ambassador", _("Youth ambassador")
     DIRECTORY_EDITOR = "directory_editor", _("Directory editor")
     ANALYST = "analyst", _("Analyst")
     DATA_PROTECTION_OFFICER = "data_protection_officer", _("Data protection officer")
@@ -38,6 +39,7 @@ class Capability(models.TextChoices):
     ADMINISTER = "administer", _("Manage organisations, users and memberships")
     BREAK_GLASS = "break_glass", _("Open a record in an emergency")
     AUTHOR_INSTRUMENTS = "author_instruments", _("Author and publish assessment instruments")
+    AMBASSADOR = "ambassador", _("Act as a youth ambassador")
 
 
 class Compartment(models.TextChoices):
@@ -62,7 +64,10 @@ CAPABILITIES: dict[Role, frozenset[Capability]] = {
     R.PARENT_COACH: frozenset({C.WORK_ON_CASE, C.MENTOR}),
     R.MENTOR_COACH: frozenset({C.WORK_ON_CASE, C.MENTOR, C.COACH_MENTORS}),
     R.TRAINER: frozenset({C.TRAIN}),
-    R.COMMUNITY_COORDINATOR: frozenset({C.COMMUNITY}),
+    # A coordinator who hears from an ambassador that someone is at risk reports it as a concern.
+    R.COMMUNITY_COORDINATOR: frozenset({C.COMMUNITY, C.SUBMIT_CONCERN}),
+    # A young person from a cohort: logs their own activities and reports their peers' needs.
+    R.AMBASSADOR: frozenset({C.AMBASSADOR}),
     R.DIRECTORY_EDITOR: frozenset({C.MODERATE_DIRECTORY}),
     R.ANALYST: frozenset({C.ANALYSE}),
     R.DATA_PROTECTION_OFFICER: frozenset({C.AUDIT}),

@@ -30,6 +30,8 @@ class Instrument(models.Model):
     class Use(models.TextChoices):
         TRIAGE = "triage", _("At triage, on a concern")
         CASE = "case", _("On a case")
+        # A course evaluation answered by participants before and after a course run.
+        TRAINING = "training", _("As a course evaluation, before and after")
 
     slug = models.SlugField(_("short name"), max_length=60, unique=True)
     name_da = models.CharField(_("name (Danish)"), max_length=200)

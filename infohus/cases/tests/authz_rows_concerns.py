@@ -9,7 +9,7 @@ from infohus.accounts.models import Organisation, User
 from tests.authz import Row, allowed
 
 # Roles with the capability to submit a concern.
-REPORTERS = allowed("rasmus", "rikke", "ida", "carl", "rita", "per", "signe")
+REPORTERS = allowed("rasmus", "rikke", "ida", "carl", "rita", "per", "signe", "kamal")
 TRIAGE = allowed("ida", "per")
 RESOURCE_PEOPLE = allowed("rikke")
 MATRIX_FILE = "concerns/authz/matrix.txt"
