@@ -175,12 +175,95 @@ def _lending_requests(user: Any) -> list[Item]:
             for r in requests[:LIMIT]]
 
 
+def _upcoming_runs(user: Any) -> list[Item]:
+    """Planned course runs the user trains on, the soonest first, with places taken (one query)."""
+    from django.db.models import Count, Q
+
+    from infohus.training.models import CourseRun, Enrolment
+    from infohus.training.selectors.access import runs_for
+
+    runs = (runs_for(user).filter(status=CourseRun.Status.PLANNED, ends_on__gte=timezone.localdate())
+            .select_related("course")
+            .annotate(taken=Count("enrolments", filter=Q(enrolments__status=Enrolment.Status.ENROLLED)))
+            .order_by("starts_on", "pk"))
+    return [Item(str(_("%(course)s · %(day)s · %(taken)d of %(capacity)d places")
+                     % {"course": r.course.title, "day": f"{r.starts_on:%Y-%m-%d}", "taken": r.taken,
+                        "capacity": r.capacity}),
+                 reverse("training:run_detail", args=[r.pk]))
+            for r in runs[:LIMIT]]
+
+
+def _community_partners(user: Any) -> list[Item]:
+    from infohus.community.models import Partner
+    from infohus.community.selectors.access import visible
+
+    partners = visible(user, Partner).filter(is_active=True).order_by("name", "pk")
+    return [Item(f"{p.name} · {p.get_kind_display()}", reverse("community:partner_detail", args=[p.pk]))
+            for p in partners[:LIMIT]]
+
+
+def _dialogue_meetings(user: Any) -> list[Item]:
+    from infohus.community.models import DialogueMeeting
+    from infohus.community.selectors.access import visible
+
+    meetings = (visible(user, DialogueMeeting)
+                .filter(status=DialogueMeeting.Status.PLANNED, held_on__gte=timezone.localdate())
+                .order_by("held_on", "pk"))
+    return [Item(f"{m.held_on:%Y-%m-%d}{' · ' + m.place if m.place else ''}",
+                 reverse("community:meeting_detail", args=[m.pk]))
+            for m in meetings[:LIMIT]]
+
+
+def _follow_ups(user: Any) -> list[Item]:
+    """Open follow-ups of dialogue meetings, the earliest due (so the overdue) first."""
+    from infohus.community.models import FollowUp
+    from infohus.community.selectors.access import visible
+
+    today = timezone.localdate()
+    follow_ups = visible(user, FollowUp).filter(done_on__isnull=True).order_by("due_on", "pk")
+    return [Item(str((_("%(what)s · overdue since %(day)s") if f.due_on < today else _("%(what)s · due %(day)s"))
+                     % {"what": f.what, "day": f"{f.due_on:%Y-%m-%d}"}),
+                 reverse("community:meeting_detail", args=[f.meeting_id]))
+            for f in follow_ups[:LIMIT]]
+
+
+def _peer_reports(user: Any) -> list[Item]:
+    """Ambassadors’ reports not yet handled, new ones first."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    from infohus.community.models import PeerReport
+    from infohus.community.selectors.access import visible
+
+    S = PeerReport.Status
+    reports = (visible(user, PeerReport).filter(status__in=[S.NEW, S.READ])
+               .annotate(new_first=Case(When(status=S.NEW, then=Value(0)), default=Value(1),
+                                        output_field=IntegerField()))
+               .order_by("new_first", "-reported_at", "-pk"))
+    return [Item(" · ".join([r.get_kind_display(), f"{timezone.localtime(r.reported_at):%Y-%m-%d}",
+                             *([str(_("someone may be at risk"))] if r.someone_at_risk else []),
+                             r.get_status_display()]),
+                 reverse("community:report_detail", args=[r.pk]))
+            for r in reports[:LIMIT]]
+
+
+def _my_peer_reports(user: Any) -> list[Item]:
+    """An ambassador's own reports and what happens next."""
+    from infohus.community.models import PeerReport
+
+    reports = PeerReport.objects.filter(ambassador__user=user).order_by("-reported_at", "-pk")
+    return [Item(f"{r.get_kind_display()} · {timezone.localtime(r.reported_at):%Y-%m-%d} · {r.get_status_display()}",
+                 reverse("community:my_ambassador") + f"#report-{r.pk}")
+            for r in reports[:LIMIT]]
+
+
 _SOURCES: dict[str, Callable[[Any], list[Item]]] = {
     "my_concerns": _my_concerns, "local_waiting": _local_waiting, "local_forwarded": _local_forwarded,
     "triage_queue": _triage_queue, "next_meetings": _next_meetings, "my_cases": _my_cases,
     "reviews_due": _reviews_due, "my_tasks": _my_tasks, "moderation_queue": _moderation_queue,
     "break_glass": _break_glass_alerts, "instrument_drafts": _instrument_drafts,
-    "provided": _provided, "lending_requests": _lending_requests,
+    "provided": _provided, "lending_requests": _lending_requests, "upcoming_runs": _upcoming_runs,
+    "community_partners": _community_partners, "dialogue_meetings": _dialogue_meetings,
+    "follow_ups": _follow_ups, "peer_reports": _peer_reports, "my_peer_reports": _my_peer_reports,
 }
 
 # --- the pages ---------------------------------------------------------------------------------
@@ -242,13 +325,27 @@ _PAGES: dict[Role, StartPage] = {
         INSTRUMENTS,
     )),
     R.TRAINER: StartPage(_("Training"), (
-        S(_("Upcoming course runs"), _("The course runs you plan will appear here.")),
-        S(_("Overdue requirements"), _("People who are overdue for a required course will appear here.")),
+        S(_("Upcoming course runs"), _("The course runs you plan will appear here."), "upcoming_runs",
+          link="training:run_list", link_label=_("All course runs")),
+        S(_("Overdue requirements"), _("People who are overdue for a required course will appear here."),
+          link="training:requirement_list", link_label=_("Requirements and compliance")),
         INSTRUMENTS,
     )),
     R.COMMUNITY_COORDINATOR: StartPage(_("Community work"), (
-        S(_("Community partners"), _("Your community partners will appear here.")),
-        S(_("Upcoming dialogue meetings"), _("Planned dialogue meetings and outreach will appear here.")),
+        S(_("Ambassadors’ reports"), _("Needs and worries that ambassadors report will appear here, new ones "
+                                       "first."), "peer_reports",
+          link="community:inbox", link_label=_("All reports")),
+        S(_("Follow-ups"), _("Follow-ups agreed at dialogue meetings will appear here, the overdue first."),
+          "follow_ups", link="community:follow_up_list", link_label=_("All follow-ups")),
+        S(_("Upcoming dialogue meetings"), _("Planned dialogue meetings will appear here."), "dialogue_meetings",
+          link="community:meeting_list", link_label=_("All dialogue meetings")),
+        S(_("Community partners"), _("Your community partners will appear here."), "community_partners",
+          link="community:partner_list", link_label=_("All partners")),
+    )),
+    R.AMBASSADOR: StartPage(_("Your ambassador work"), (
+        S(_("Your reports"), _("What you report about your peer group will appear here, with what happens "
+                               "next."), "my_peer_reports",
+          link="community:my_ambassador", link_label=_("Your ambassador page")),
     )),
     R.DIRECTORY_EDITOR: StartPage(_("Practice network"), (
         S(_("Moderation queue"), _("Proposals sent through “Get involved” will appear here."), "moderation_queue"),
