@@ -55,7 +55,9 @@ demo: migrate
 	$(MANAGE) demo_desk
 	$(MANAGE) load_instruments
 	$(MANAGE) demo_assessments
+	$(MANAGE) demo_training
 	$(MANAGE) demo_interventions
+	$(MANAGE) demo_community
 	$(MANAGE) load_directory_sample
 
 run: demo

@@ -124,14 +124,17 @@ class ProfileForm(forms.Form):
                                   help_text=_("How many courses of mentoring or coaching the member can take on at "
                                               "the same time (1–10)."))
     accredited_on = forms.DateField(
-        label=_("Method training completed"), required=False, widget=_date_input(),
-        help_text=_("The six-day method training in three blocks of two days. This will be linked to the training "
-                    "app once it exists; until then it is recorded here. Without it the member cannot be "
+        label=_("Method training completed (entered by a coach)"), required=False, widget=_date_input(),
+        help_text=_("The six-day method training in three blocks of two days, for training done before the platform "
+                    "kept training records. A method training run completed on the platform is read from its "
+                    "training record, and the later of the two dates counts. Without either the member cannot be "
                     "assigned."))
     accreditation_expires_on = forms.DateField(
         label=_("Accreditation valid until"), required=False, widget=_date_input(),
         help_text=_("Not before the training was completed. Leave it empty if the accreditation does not expire. "
-                    "After this date the member cannot be assigned."))
+                    "After this date the member cannot be assigned. It belongs to the date entered above; if the "
+                    "training record is later, it no longer applies. To set an expiry for the training record, "
+                    "leave the date above empty."))
     is_active = forms.BooleanField(label=_("Active in the corps"), required=False, initial=True)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
                             help_text=_("About the member's work in the corps. No personal data about mentees."))

@@ -138,7 +138,8 @@ def corps_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if posting:
         reads.audit_read(request.user, profile, purpose="mentor corps: entry sent back")
     return _form_page(request, form, title=_("Change the entry of %(name)s") % {"name": profile},
-                      submit=_("Save"), profile=profile, status=400 if posting else 200)
+                      submit=_("Save"), profile=profile, intro=reads.training_record_in_words(profile),
+                      status=400 if posting else 200)
 
 
 # --- supervision and pairing ---------------------------------------------------------------------------------

@@ -37,6 +37,7 @@ from infohus.interventions import forms_lending as f
 from infohus.interventions.models import LendingRequest
 from infohus.interventions.selectors import lending as reads
 from infohus.interventions.selectors.access import LendingAccess, lending_access
+from infohus.interventions.services import corps
 from infohus.interventions.services import lending as services
 
 LIST_PAGE_SIZE = 25
@@ -147,6 +148,7 @@ def _detail_page(request: HttpRequest, access: LendingAccess, *, status: int = 2
         context["decline_form"] = forms.get("decline") or _decline_form()
     if lent.offered_mentor is not None and state in (S.OFFERED, S.ACCEPTED, S.ENDED):
         context["mentor"] = lent.offered_mentor
+        context["mentor_accreditation"] = corps.accreditation(lent.offered_mentor)
         context["mentor_words"] = reads.profile_in_words(lent.offered_mentor)
         context["mentor_fit"] = reads.fit_to_needs(lent.offered_mentor, lent.needs or {})
     if state in (S.ACCEPTED, S.ENDED):

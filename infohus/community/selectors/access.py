@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
+from infohus.accounts.models import Membership
 from infohus.accounts.roles import Capability
 from infohus.audit.services import record_event
 from infohus.cases.selectors.need_to_know import organisations_with
@@ -54,12 +55,12 @@ PERSONAL = frozenset({ContactPerson, YouthParticipant, YouthGoal, GoalProgress, 
                       AmbassadorActivity, PeerReport})
 
 
-def community_organisations(user: Any) -> QuerySet:
+def community_organisations(user: Any) -> QuerySet[Membership, int]:
     """Ids of the organisations the user does community work for (a subquery)."""
     return organisations_with(user, Capability.COMMUNITY)
 
 
-def visible(user: Any, model: type[Model]) -> QuerySet:
+def visible(user: Any, model: type[Model]) -> QuerySet[Any]:
     """The rows of `model` kept by the user's organisations."""
     path = ORGANISATION_PATH[model]
     return model._default_manager.filter(**{f"{path}_id__in": community_organisations(user)})
@@ -69,7 +70,7 @@ def _object_type(model: type[Model]) -> str:
     return model._meta.model_name or model.__name__.lower()
 
 
-def get_visible(user: Any, model: type[Model], pk: int, *, purpose: str, queryset: QuerySet | None = None) -> Any:
+def get_visible(user: Any, model: type[Model], pk: int, *, purpose: str, queryset: QuerySet[Any] | None = None) -> Any:
     """One row the user's organisations keep, or 404. Reads and refusals of personal records are
     audited; `queryset` may add select_related for the page (it is narrowed to what is visible)."""
     rows = (queryset if queryset is not None else model._default_manager.all()) & visible(user, model)

@@ -31,13 +31,19 @@ from infohus.interventions import municipalities
 from infohus.interventions.languages import language_name
 from infohus.interventions.models import AgeGroup, CoachPairing, CorpsRole, MentorProfile, Supervision
 from infohus.interventions.services.corps import (
+    Accreditation,
+    accreditation,
     current_load,
     has_code_q,
+    load_expression,
     loads,
     reasons_not_assignable,
     split_codes,
+    training_completed_on,
     with_free_place,
+    with_training_record,
 )
+from infohus.training.selectors.completions import MethodTrainingRecord, method_training_record
 
 REGISTER_PAGE_SIZE = 50
 SUPERVISIONS_SHOWN = 50
@@ -87,7 +93,9 @@ def profile_for_user(user: Any, pk: int, *, purpose: str = "mentor corps: profil
     what the active membership allows); when None, any of the user's memberships counts. Anyone
     else opens only their own entry.
     """
-    profile = MentorProfile.objects.select_related("user", "home_municipality").filter(pk=pk).first()
+    # The load and the training record's completion come in the same query, for the entry's page.
+    profile = (with_training_record(MentorProfile.objects.select_related("user", "home_municipality"))
+               .annotate(current_load=load_expression()).filter(pk=pk).first())
     reader = is_register_reader(user) if register_reader is None else register_reader
     own = profile is not None and profile.user_id == getattr(user, "pk", None)
     if profile is None or not (reader or own):
@@ -195,16 +203,29 @@ def search(needs: Needs, *, on: date | None = None) -> QuerySet[MentorProfile]:
     return profiles.annotate(distance_km=distance).order_by(F("distance_km").asc(nulls_last=True), *by_name)
 
 
-def accreditation_in_words(profile: MentorProfile, *, on: date) -> str:
-    if profile.accredited_on is None:
+def accreditation_in_words(held: Accreditation, *, on: date) -> str:
+    """The accreditation that counts, in words, saying where its date comes from."""
+    if held.completed_on is None:
         return _("No method training recorded.")
-    completed = profile.accredited_on.isoformat()
-    expires = profile.accreditation_expires_on
+    if held.from_training:
+        completed = _("%(on)s (training record)") % {"on": held.completed_on.isoformat()}
+    else:
+        completed = held.completed_on.isoformat()
+    expires = held.expires_on
     if expires is None:
         return _("Completed %(on)s; no expiry recorded.") % {"on": completed}
     if expires < on:
         return _("Completed %(on)s; expired on %(day)s.") % {"on": completed, "day": expires.isoformat()}
     return _("Completed %(on)s; valid until %(day)s.") % {"on": completed, "day": expires.isoformat()}
+
+
+def training_record_in_words(profile: MentorProfile) -> str:
+    """For the coach's form: what the training record says about the method training, if anything."""
+    trained_on = training_completed_on(profile)
+    if trained_on is None:
+        return _("The training record shows no completed method training run for this member.")
+    return _("The training record shows the method training completed on %(day)s. The later of that date and "
+             "the date entered below counts.") % {"day": trained_on.isoformat()}
 
 
 def places_in_words(*, load: int, capacity: int) -> str:
@@ -249,7 +270,7 @@ def why_it_fits(profile: MentorProfile, needs: Needs, *, load: int, origin: Orig
         fits.append(distance_in_words(profile, origin))
     fits.append(places_in_words(load=load, capacity=profile.capacity))
     if needs.free_only:
-        expires = profile.accreditation_expires_on
+        expires = accreditation(profile).expires_on
         fits.append(_("accredited until %(day)s") % {"day": expires.isoformat()} if expires
                     else _("accredited, no expiry recorded"))
     return fits
@@ -264,6 +285,7 @@ class RegisterRow:
     accreditation_expired: bool
     distance_km: int | None
     fits: list[str]
+    held: Accreditation | None = None
     languages: list[str] = field(default_factory=list)
     age_groups: list[str] = field(default_factory=list)
     extremism_kinds: list[str] = field(default_factory=list)
@@ -291,13 +313,12 @@ def _labels(codes: str, choices: type[AgeGroup] | type[ExtremismKind]) -> list[s
 
 
 def row_for(profile: MentorProfile, needs: Needs, *, load: int, origin: Origin | None, on: date) -> RegisterRow:
-    expires = profile.accreditation_expires_on
+    held = accreditation(profile)
     return RegisterRow(
         profile=profile, load=load, reasons=reasons_not_assignable(profile, load=load, on=on),
-        accreditation=accreditation_in_words(profile, on=on),
-        accreditation_expired=profile.accredited_on is not None and expires is not None and expires < on,
+        accreditation=accreditation_in_words(held, on=on), accreditation_expired=held.expired(on),
         distance_km=getattr(profile, "distance_km", None),
-        fits=why_it_fits(profile, needs, load=load, origin=origin, on=on),
+        fits=why_it_fits(profile, needs, load=load, origin=origin, on=on), held=held,
         languages=[language_name(code) for code in split_codes(profile.languages)],
         age_groups=_labels(profile.age_groups, AgeGroup),
         extremism_kinds=_labels(profile.extremism_kinds, ExtremismKind),
@@ -336,6 +357,8 @@ class ProfilePage:
     pairings: list[CoachPairing]
     own: bool
     sees_topics: bool
+    # The training record the accreditation may come from (None: no completion recorded there).
+    training: MethodTrainingRecord | None = None
 
 
 def profile_page(user: Any, profile: MentorProfile, *, coach: bool, on: date | None = None) -> ProfilePage:
@@ -345,7 +368,13 @@ def profile_page(user: Any, profile: MentorProfile, *, coach: bool, on: date | N
     on = on or timezone.localdate()
     own = profile.user_id == getattr(user, "pk", None)
     sees_topics = coach or own
-    load = current_load(profile)
+    load = getattr(profile, "current_load", None)  # annotated by profile_for_user
+    if load is None:
+        load = current_load(profile)
+    # The run of the training record (one query, only when there is one); the viewer gets a link to
+    # it only if they may open the run.
+    training = (method_training_record(profile.user_id, viewer=user)
+                if training_completed_on(profile) is not None else None)
     supervisions = list(Supervision.objects.filter(mentor=profile).select_related("coach", "case")
                         .order_by("-held_on", "-pk")[:SUPERVISIONS_SHOWN])
     count = Supervision.objects.filter(mentor=profile).count()
@@ -371,7 +400,8 @@ def profile_page(user: Any, profile: MentorProfile, *, coach: bool, on: date | N
     pairings = list(CoachPairing.objects.filter(mentor=profile).select_related("coach")
                     .order_by(F("ended_on").desc(nulls_first=True), "-started_on", "-pk")[:PAIRINGS_SHOWN])
     return ProfilePage(row=row_for(profile, Needs(), load=load, origin=None, on=on), supervisions=rows,
-                       supervision_count=count, pairings=pairings, own=own, sees_topics=sees_topics)
+                       supervision_count=count, pairings=pairings, own=own, sees_topics=sees_topics,
+                       training=training)
 
 
 def audit_read(user: Any, profile: MentorProfile, *, purpose: str) -> None:

@@ -35,6 +35,10 @@ from infohus.interventions.models import (
     MentorProfile,
     Supervision,
 )
+from infohus.training.selectors.completions import (
+    method_training_completed_on,
+    method_training_completion_subquery,
+)
 
 # The kinds of intervention that take a place in a mentor's capacity.
 COURSES = (InterventionKind.MENTORING, InterventionKind.PARENT_COACHING, InterventionKind.PRISON_MENTORSHIP)
@@ -46,13 +50,90 @@ def current_load(profile: MentorProfile) -> int:
                                        kind__in=COURSES).count()
 
 
+def _load_subquery(user_ref: OuterRef) -> Coalesce:
+    courses = (Intervention.objects.filter(provider_user_id=user_ref, status=Intervention.Status.ACTIVE,
+                                           kind__in=COURSES)
+               .order_by().values("provider_user_id").annotate(n=Count("pk")).values("n")[:1])
+    return Coalesce(Subquery(courses, output_field=IntegerField()), Value(0))
+
+
 def loads(profiles: list[MentorProfile]) -> dict[int, int]:
-    """Current load per profile pk, in one query."""
-    rows = (Intervention.objects.filter(provider_user_id__in=[p.user_id for p in profiles],
-                                        status=Intervention.Status.ACTIVE, kind__in=COURSES)
-            .values("provider_user_id").annotate(n=Count("pk")))
-    by_user = {row["provider_user_id"]: row["n"] for row in rows}
-    return {p.pk: by_user.get(p.user_id, 0) for p in profiles}
+    """Current load per profile pk, in one query. The same query reads each member's completion of
+    the method training from the training record and keeps it on the profile (TRAINED_ON), so that
+    reasons_not_assignable asks nothing more for a whole list."""
+    if not profiles:
+        return {}
+    rows = (User.objects.filter(pk__in={p.user_id for p in profiles})
+            .annotate(n=_load_subquery(OuterRef("pk")), trained_on=method_training_completion_subquery(OuterRef("pk")))
+            .values_list("pk", "n", "trained_on"))
+    by_user = {pk: (n, trained_on) for pk, n, trained_on in rows}
+    for profile in profiles:
+        if not hasattr(profile, TRAINED_ON):
+            setattr(profile, TRAINED_ON, by_user.get(profile.user_id, (0, None))[1])
+    return {p.pk: by_user.get(p.user_id, (0, None))[0] for p in profiles}
+
+
+# --- the accreditation that counts -----------------------------------------------------------------------
+
+# The annotation (or attribute) that carries a member's completion of the method training from the
+# training record: with_training_record() and loads() set it; training_completed_on() reads it.
+TRAINED_ON = "method_training_completed_on"
+
+
+def with_training_record(profiles: QuerySet[MentorProfile]) -> QuerySet[MentorProfile]:
+    """The profiles with their completion of the method training from the training record (one
+    subquery in the same query)."""
+    if TRAINED_ON in profiles.query.annotations:
+        return profiles
+    return profiles.annotate(**{TRAINED_ON: method_training_completion_subquery(OuterRef("user_id"))})
+
+
+def training_completed_on(profile: MentorProfile) -> date | None:
+    """When the member last completed the method training on the platform (the training record):
+    from the annotation when the profile was read with it, otherwise one query, kept on the profile."""
+    if not hasattr(profile, TRAINED_ON):
+        setattr(profile, TRAINED_ON, method_training_completed_on(profile.user_id))
+    value: date | None = getattr(profile, TRAINED_ON)
+    return value
+
+
+@dataclass(frozen=True)
+class Accreditation:
+    """A member's accreditation: the later of the training record's completion and the date a mentor
+    coach entered (kept for training done before the platform existed; a tie counts as entered).
+
+    The expiry a coach entered belongs to the date it was entered with: it applies unless the
+    training record is newer than an entered date. A coach sets an expiry for the training record
+    by leaving the entered date empty (or entering the training record's date)."""
+
+    training_on: date | None
+    entered_on: date | None
+    entered_expiry: date | None
+
+    @property
+    def from_training(self) -> bool:
+        return self.training_on is not None and (self.entered_on is None or self.training_on > self.entered_on)
+
+    @property
+    def completed_on(self) -> date | None:
+        return self.training_on if self.from_training else self.entered_on
+
+    @property
+    def expiry_superseded(self) -> bool:
+        """An entered expiry that no longer applies: the training record is newer than its date."""
+        return self.entered_expiry is not None and self.entered_on is not None and self.from_training
+
+    @property
+    def expires_on(self) -> date | None:
+        return None if self.expiry_superseded else self.entered_expiry
+
+    def expired(self, on: date) -> bool:
+        return self.completed_on is not None and self.expires_on is not None and self.expires_on < on
+
+
+def accreditation(profile: MentorProfile) -> Accreditation:
+    return Accreditation(training_on=training_completed_on(profile), entered_on=profile.accredited_on,
+                         entered_expiry=profile.accreditation_expires_on)
 
 
 def reasons_not_assignable(profile: MentorProfile, *, load: int | None = None, on: date | None = None) -> list[str]:
@@ -61,11 +142,13 @@ def reasons_not_assignable(profile: MentorProfile, *, load: int | None = None, o
     reasons: list[str] = []
     if not profile.is_active:
         reasons.append(_("%(name)s is not active in the corps.") % {"name": profile})
-    if profile.accredited_on is None:
+    held = accreditation(profile)
+    if held.completed_on is None:
         reasons.append(_("%(name)s has not completed the method training.") % {"name": profile})
-    elif profile.accreditation_expires_on is not None and profile.accreditation_expires_on < on:
+    elif held.expired(on):
+        assert held.expires_on is not None
         reasons.append(_("The accreditation of %(name)s expired on %(day)s.")
-                       % {"name": profile, "day": date_format(profile.accreditation_expires_on, "Y-m-d")})
+                       % {"name": profile, "day": date_format(held.expires_on, "Y-m-d")})
     load = current_load(profile) if load is None else load
     if load >= profile.capacity:
         reasons.append(_("%(name)s is at full capacity (%(load)d of %(capacity)d courses).")
@@ -74,9 +157,15 @@ def reasons_not_assignable(profile: MentorProfile, *, load: int | None = None, o
 
 
 def assignable_q(on: date) -> Q:
-    """The part of eligibility a database filter can check (capacity needs the load)."""
-    return Q(is_active=True, accredited_on__isnull=False) & (
-        Q(accreditation_expires_on__isnull=True) | Q(accreditation_expires_on__gte=on))
+    """The part of eligibility a database filter can check (capacity needs the load), on profiles
+    read with_training_record. The same rule as Accreditation, written without GREATEST (SQLite and
+    PostgreSQL treat its NULLs differently): accredited by either date, and the entered expiry
+    either absent, not passed, or superseded by a newer training record."""
+    trained = F(TRAINED_ON)
+    accredited = Q(accredited_on__isnull=False) | Q(**{f"{TRAINED_ON}__isnull": False})
+    superseded = Q(accredited_on__isnull=False) & Q(**{f"{TRAINED_ON}__isnull": False}) & Q(accredited_on__lt=trained)
+    not_expired = Q(accreditation_expires_on__isnull=True) | Q(accreditation_expires_on__gte=on) | superseded
+    return Q(is_active=True) & accredited & not_expired
 
 
 # --- lists kept as comma-separated codes --------------------------------------------------------------
@@ -104,15 +193,13 @@ def has_code_q(field: str, code: str) -> Q:
 def load_expression() -> Coalesce:
     """The current load of each profile as a subquery, for filtering in the database (the same
     count as current_load and loads)."""
-    courses = (Intervention.objects.filter(provider_user_id=OuterRef("user_id"), status=Intervention.Status.ACTIVE,
-                                           kind__in=COURSES)
-               .order_by().values("provider_user_id").annotate(n=Count("pk")).values("n")[:1])
-    return Coalesce(Subquery(courses, output_field=IntegerField()), Value(0))
+    return _load_subquery(OuterRef("user_id"))
 
 
 def with_free_place(profiles: QuerySet[MentorProfile], on: date) -> QuerySet[MentorProfile]:
     """Only those who can be assigned now: active, accredited on the day, and below capacity."""
-    return profiles.annotate(current_load=load_expression()).filter(assignable_q(on), current_load__lt=F("capacity"))
+    return (with_training_record(profiles).annotate(current_load=load_expression())
+            .filter(assignable_q(on), current_load__lt=F("capacity")))
 
 
 # --- the register: who may be in it, and writing it ------------------------------------------------------
@@ -163,8 +250,31 @@ class ProfileData:
     notes: str = ""
 
 
-def _check_profile(data: ProfileData, *, today: date) -> dict[str, Any]:
-    """The profile's fields as stored, or ValidationError with a message per field."""
+def _check_expiry(data: ProfileData, *, trained_on: date | None, previous_expiry: date | None) -> str:
+    """What is wrong with the expiry entered, or "". An expiry belongs to the completion that
+    counts: the entered date, or the training record's when no date is entered (see Accreditation)."""
+    expires, entered = data.accreditation_expires_on, data.accredited_on
+    if expires is None:
+        return ""
+    if entered is None and trained_on is None:
+        return _("Give the date the method training was completed, or leave the expiry empty.")
+    completed = entered if entered is not None else trained_on
+    assert completed is not None
+    if expires < completed:
+        return _("The accreditation cannot expire before the training was completed.")
+    if entered is not None and trained_on is not None and trained_on > entered and expires != previous_expiry:
+        return _("The training record shows the method training completed on %(trained)s, after the date entered "
+                 "above (%(entered)s), so an expiry given with that date would not apply. To set an expiry for the "
+                 "training record, leave the date above empty.") % {
+            "trained": date_format(trained_on, "Y-m-d"), "entered": date_format(entered, "Y-m-d")}
+    return ""
+
+
+def _check_profile(data: ProfileData, *, today: date, trained_on: date | None = None,
+                   previous_expiry: date | None = None) -> dict[str, Any]:
+    """The profile's fields as stored, or ValidationError with a message per field. trained_on is the
+    member's completion of the method training from the training record; previous_expiry the expiry
+    stored before this change (an unchanged expiry is kept even when it no longer applies)."""
     errors: dict[str, str] = {}
     if data.home_municipality.kind != Organisation.Kind.MUNICIPALITY or not data.home_municipality.is_active:
         errors["home_municipality"] = _("Choose a municipality.")
@@ -186,13 +296,9 @@ def _check_profile(data: ProfileData, *, today: date) -> dict[str, Any]:
             "low": MIN_CAPACITY, "high": MAX_CAPACITY}
     if data.accredited_on is not None and data.accredited_on > today:
         errors["accredited_on"] = _("The method training cannot be completed in the future.")
-    if data.accreditation_expires_on is not None:
-        if data.accredited_on is None:
-            errors["accreditation_expires_on"] = _("Give the date the method training was completed, or leave the "
-                                                   "expiry empty.")
-        elif data.accreditation_expires_on < data.accredited_on:
-            errors["accreditation_expires_on"] = _("The accreditation cannot expire before the training was "
-                                                   "completed.")
+    expiry_error = _check_expiry(data, trained_on=trained_on, previous_expiry=previous_expiry)
+    if expiry_error:
+        errors["accreditation_expires_on"] = expiry_error
     if errors:
         raise ValidationError(errors)
     return {
@@ -215,7 +321,7 @@ def _audit_profile(profile: MentorProfile, actor: User, action: str, **details: 
 def create_profile(*, actor: User, user: User, data: ProfileData) -> MentorProfile:
     """A new entry in the register, for a user who holds a role of the corps and has none yet."""
     _require_coach(actor)
-    fields = _check_profile(data, today=timezone.localdate())
+    fields = _check_profile(data, today=timezone.localdate(), trained_on=method_training_completed_on(user.pk))
     if not corps_candidates().filter(pk=user.pk).exists():
         raise ValidationError({"user": _("%(name)s has no active membership as mentor, parent coach or mentor "
                                          "coach.") % {"name": user.get_full_name() or user.get_username()}})
@@ -235,8 +341,9 @@ def create_profile(*, actor: User, user: User, data: ProfileData) -> MentorProfi
 def update_profile(*, actor: User, profile: MentorProfile, data: ProfileData) -> MentorProfile:
     """Change an entry of the register; the audit row names the fields that changed."""
     _require_coach(actor)
-    fields = _check_profile(data, today=timezone.localdate())
     locked = MentorProfile.objects.select_for_update().select_related("user").get(pk=profile.pk)
+    fields = _check_profile(data, today=timezone.localdate(), trained_on=method_training_completed_on(locked.user_id),
+                            previous_expiry=locked.accreditation_expires_on)
     changed = [name for name, value in fields.items() if getattr(locked, name) != value]
     for name, value in fields.items():
         setattr(locked, name, value)

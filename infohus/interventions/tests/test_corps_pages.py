@@ -204,7 +204,8 @@ def _entry_post(**changes: Any) -> dict[str, Any]:
 def test_a_coach_adds_a_member(signed_in: ClientFor, people: People) -> None:
     client = signed_in("morten")
     form = page_of(client.get(url("corps_new")))
-    assert "linked to the training app once it exists; until then it is recorded here" in form
+    assert "for training done before the platform kept training records" in form
+    assert "the later of the two dates counts" in form
     assert f'<option value="{people["pia"].pk}">Pia Søgaard (pia)</option>' in form
     assert "Carl Brink" not in form  # not in a role of the corps
     response = client.post(url("corps_new"), _entry_post(user=people["pia"].pk))

@@ -13,13 +13,14 @@ from typing import Any
 from django.db.models import Exists, Q, QuerySet
 from django.http import Http404
 
+from infohus.accounts.models import Membership
 from infohus.accounts.roles import Capability
 from infohus.audit.services import record_event
 from infohus.cases.selectors.need_to_know import organisations_with
 from infohus.training.models import Course, CourseRun, Enrolment, Requirement
 
 
-def training_organisations(user: Any) -> QuerySet:
+def training_organisations(user: Any) -> QuerySet[Membership, int]:
     """Ids of the organisations the user trains for (a subquery)."""
     return organisations_with(user, Capability.TRAIN)
 
