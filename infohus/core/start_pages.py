@@ -33,6 +33,8 @@ class Section:
     capability: Capability | None = None
     link: str = ""  # the name of a URL the section links to, under its list
     link_label: Promise | None = None
+    # The most queries its source makes (one, unless it says otherwise).
+    max_queries: int = 1
 
 
 @dataclass(frozen=True)
@@ -193,6 +195,19 @@ def _upcoming_runs(user: Any) -> list[Item]:
             for r in runs[:LIMIT]]
 
 
+REQUIREMENTS_SHOWN = 5
+
+
+def _overdue_requirements(user: Any) -> list[Item]:
+    """The requirements the trainer keeps that someone is overdue for, with how many (one query,
+    and one per requirement: at most REQUIREMENTS_SHOWN)."""
+    from infohus.training.selectors.compliance import overdue_summary
+
+    return [Item(str(_("%(requirement)s · %(count)d overdue") % {"requirement": r.name, "count": count}),
+                 reverse("training:compliance", args=[r.pk]))
+            for r, count in overdue_summary(user, today=timezone.localdate(), limit=REQUIREMENTS_SHOWN)]
+
+
 def _community_partners(user: Any) -> list[Item]:
     from infohus.community.models import Partner
     from infohus.community.selectors.access import visible
@@ -262,6 +277,7 @@ _SOURCES: dict[str, Callable[[Any], list[Item]]] = {
     "reviews_due": _reviews_due, "my_tasks": _my_tasks, "moderation_queue": _moderation_queue,
     "break_glass": _break_glass_alerts, "instrument_drafts": _instrument_drafts,
     "provided": _provided, "lending_requests": _lending_requests, "upcoming_runs": _upcoming_runs,
+    "overdue_requirements": _overdue_requirements,
     "community_partners": _community_partners, "dialogue_meetings": _dialogue_meetings,
     "follow_ups": _follow_ups, "peer_reports": _peer_reports, "my_peer_reports": _my_peer_reports,
 }
@@ -328,7 +344,8 @@ _PAGES: dict[Role, StartPage] = {
         S(_("Upcoming course runs"), _("The course runs you plan will appear here."), "upcoming_runs",
           link="training:run_list", link_label=_("All course runs")),
         S(_("Overdue requirements"), _("People who are overdue for a required course will appear here."),
-          link="training:requirement_list", link_label=_("Requirements and compliance")),
+          "overdue_requirements", link="training:requirement_list", link_label=_("Requirements and compliance"),
+          max_queries=1 + REQUIREMENTS_SHOWN),
         INSTRUMENTS,
     )),
     R.COMMUNITY_COORDINATOR: StartPage(_("Community work"), (
@@ -370,9 +387,9 @@ NO_MEMBERSHIP = StartPage(_("Welcome"), (
 
 
 def filled_sections(role: Role) -> int:
-    """How many sections of a role's page read from the database (one query each), for a
-    membership that holds the capability of each section that asks for one."""
-    return sum(1 for section in _PAGES[role].sections if section.source)
+    """How many queries, at most, the sections of a role's page make (one each unless a section
+    says otherwise), for a membership that holds the capability of each section that asks for one."""
+    return sum(section.max_queries for section in _PAGES[role].sections if section.source)
 
 
 def start_page_for(membership: Membership | None, user: Any = None) -> StartPage:

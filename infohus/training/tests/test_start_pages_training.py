@@ -16,7 +16,7 @@ from infohus.accounts.roles import Role
 from infohus.core.start_pages import filled_sections
 from infohus.core.tests.test_start_pages import START_QUERIES
 from infohus.training.models import CourseRun, Enrolment
-from infohus.training.tests.factories import make_course, make_enrolment, make_run
+from infohus.training.tests.factories import make_course, make_enrolment, make_requirement, make_run
 
 pytestmark = pytest.mark.django_db
 ClientFor = Callable[[str], Client]
@@ -53,8 +53,8 @@ def test_a_trainer_sees_upcoming_runs_soonest_first(signed_in: ClientFor, people
 
 
 @pytest.mark.parametrize("rows", [2, 20])
-def test_the_runs_section_is_one_query(signed_in: ClientFor, people: dict[str, User], rows: int,
-                                       django_assert_num_queries: Any) -> None:
+def test_the_trainers_page_does_not_grow_with_the_runs(signed_in: ClientFor, people: dict[str, User], rows: int,
+                                                       django_assert_max_num_queries: Any) -> None:
     client = signed_in("tina")
     client.get("/desk/")
     course = make_course(created_by=people["tina"])
@@ -62,7 +62,23 @@ def test_the_runs_section_is_one_query(signed_in: ClientFor, people: dict[str, U
         run = make_run(course, starts_on=TODAY + timedelta(days=n + 1))
         make_enrolment(run, name="Ekstern")
 
-    with django_assert_num_queries(START_QUERIES + filled_sections(Role.TRAINER)):
+    # The overdue section makes one query per requirement kept (at most five): here one.
+    make_requirement(created_by=people["tina"])
+    with django_assert_max_num_queries(START_QUERIES + filled_sections(Role.TRAINER)):
         html = client.get("/desk/").content.decode()
 
     assert len(re.findall(r'href="/desk/training/runs/\d+/"', html)) == min(rows, 10)
+
+
+def test_a_trainer_sees_the_requirements_someone_is_overdue_for(signed_in: ClientFor, people: dict[str, User]) -> None:
+    """rikke (resource person of a prison) has no completed course: overdue for the requirement
+    of resource persons; nobody is overdue for a requirement of another kind of organisation."""
+    overdue = make_requirement(created_by=people["tina"])
+    nobody = make_requirement(created_by=people["tina"], name="Skoler", organisation_kind=Organisation.Kind.SCHOOL,
+                              role=Role.COMMUNITY_COORDINATOR)
+
+    html = section(signed_in("tina").get("/desk/").content.decode(), "Overdue requirements")
+
+    assert reverse("training:compliance", args=[overdue.pk]) in html
+    assert f"{overdue.name} · 1 overdue" in html
+    assert reverse("training:compliance", args=[nobody.pk]) not in html
