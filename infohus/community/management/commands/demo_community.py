@@ -1,0 +1,34 @@
+import importlib
+import importlib.util
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from infohus.community.demo import DemoNotReady, create_demo_community
+
+# Youth cohorts and ambassadors, when that part of the demo exists.
+YOUTH_DEMO = "infohus.community.demo_youth"
+
+
+class Command(BaseCommand):
+    help = ("Add Aarhus's community partners with their contacts, dialogue meetings with topics and follow-ups, "
+            "and outreach events to the demo (never in production); then the youth cohorts and ambassadors where "
+            "that demo exists. Needs `manage.py demo` first.")
+
+    def handle(self, *args: object, **options: object) -> None:
+        if settings.PRODUCTION:
+            raise CommandError("The demo never runs with INFOHUS_ENV=production.")
+        try:
+            made = create_demo_community()
+        except DemoNotReady as missing:
+            raise CommandError(str(missing)) from None
+        if made.total:
+            self.stdout.write(
+                f"Demo community: {made.partners} partners of Aarhus with {made.contacts} consenting contacts; "
+                f"{made.meetings} dialogue meetings (one held, one upcoming) with {made.topics} topics and "
+                f"{made.follow_ups} follow-ups (one overdue); {made.events} outreach events with evaluations.")
+        else:
+            self.stdout.write("Demo community already present.")
+        if importlib.util.find_spec(YOUTH_DEMO) is not None:
+            importlib.import_module(YOUTH_DEMO).create_demo_youth()
+            self.stdout.write("Demo youth cohorts and ambassadors: made, or already present.")
