@@ -19,13 +19,12 @@ demo` first. Idempotent: a course is found by its title; a course that has runs 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from importlib import import_module
-from importlib.util import find_spec
 
 from django.db import transaction
 from django.utils import timezone
 
 from infohus.accounts.models import Organisation, User
+from infohus.training.demo_evaluation import add_demo_evaluation
 from infohus.training.models import Course, CourseKind, CourseRun, Enrolment, UnitKind
 from infohus.training.services import courses as course_services
 from infohus.training.services import runs as services
@@ -167,14 +166,6 @@ def _catalogue(centre: Organisation, tina: User, made: Made) -> dict[str, Course
     return courses
 
 
-def _evaluation_hook() -> object | None:
-    """The evaluation demo's function that answers the questionnaire before and after, if that part
-    of the demo is installed (it must run before a run is completed)."""
-    if find_spec("infohus.training.demo_evaluation") is None:
-        return None
-    return getattr(import_module("infohus.training.demo_evaluation"), "add_demo_evaluation", None)
-
-
 def _run(spec: DemoRun, course: Course, users: dict[str, User], today: date, made: Made) -> None:
     tina = users["tina"]
     start = today + timedelta(days=spec.start_in_days)
@@ -194,9 +185,9 @@ def _run(spec: DemoRun, course: Course, users: dict[str, User], today: date, mad
     made.enrolments += len(enrolments)
     if end >= today:
         return
-    hook = _evaluation_hook() if course.kind == CourseKind.PSP else None
-    if callable(hook):
-        hook(run, trainer=tina)
+    if course.kind == CourseKind.PSP:
+        # Answers before and after must be in before the run is completed (held).
+        add_demo_evaluation(run, trainer=tina)
         made.evaluated.append(run.pk)
     units = list(run.units.order_by("number"))
     missed_name, missed_unit = spec.missed or ("", 0)

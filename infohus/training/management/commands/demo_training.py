@@ -1,19 +1,11 @@
 """`manage.py demo_training`: the demo's course catalogue, runs, enrolments, attendance and
-certificates, then the evaluation and requirement demos where those parts are installed."""
-
-from importlib import import_module
-from importlib.util import find_spec
+certificates, with answers before and after on the PSP course; then the requirement for resource persons."""
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from infohus.training.demo import DemoNotReady, create_demo_training
-
-# Parts of the training demo written elsewhere, called after the runs exist: (module, function).
-FOLLOWING = (
-    ("infohus.training.demo_evaluation", "create_demo_evaluation"),
-    ("infohus.training.demo_compliance", "create_demo_requirements"),
-)
+from infohus.training.demo_compliance import create_demo_requirements
 
 
 class Command(BaseCommand):
@@ -33,8 +25,5 @@ class Command(BaseCommand):
                 f"{made.certificates} certificates issued.")
         else:
             self.stdout.write("Demo training already present.")
-        for module, name in FOLLOWING:
-            function = getattr(import_module(module), name, None) if find_spec(module) else None
-            if callable(function):
-                function()
-                self.stdout.write(f"Ran {module}.{name}.")
+        requirements = create_demo_requirements()
+        self.stdout.write(f"Demo requirements: {len(requirements)} (made, or already present).")
