@@ -32,7 +32,7 @@ from infohus.accounts.permissions import capability_required
 from infohus.accounts.roles import Capability
 from infohus.cases.selectors.need_to_know import case_access
 from infohus.cases.services.cases import can_manage
-from infohus.interventions import exports
+from infohus.core import exports
 from infohus.interventions import forms_lending as f
 from infohus.interventions.models import LendingRequest
 from infohus.interventions.selectors import lending as reads

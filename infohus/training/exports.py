@@ -1,90 +1,10 @@
-"""Downloads of the cost report: CSV for any spreadsheet, XLSX for Excel.
+"""The cost report as tables for the downloads of infohus.core.exports. A cost per participant
+that cannot be computed (no participants) is an empty cell."""
 
-The same rules as the interventions' downloads: CSV is UTF-8 with a byte order mark, so that Excel
-reads "Ærø" as written; XLSX keeps numbers as numbers. Text from the data never runs as a formula
-in the reader's spreadsheet (in CSV it gets a leading apostrophe; in XLSX it is stored as text).
-A cost per participant that cannot be computed (no participants) is an empty cell.
-"""
-
-import csv
-import io
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
-
-from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from infohus.core.exports import Cell, Table
 from infohus.training.selectors.costs import CostReport
-
-type Cell = str | int | Decimal | None
-CSV_TYPE = "text/csv; charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-@dataclass(frozen=True)
-class Table:
-    title: str  # the sheet's name in XLSX (at most 31 characters there)
-    header: Sequence[str]
-    rows: Sequence[Sequence[Cell]]
-
-
-def _csv_cell(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return "'" + value if value.startswith(FORMULA_STARTS) else value
-    return str(value)
-
-
-def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def csv_response(table: Table, filename: str) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([_csv_cell(h) for h in table.header])
-    writer.writerows([_csv_cell(cell) for cell in row] for row in table.rows)
-    body = "\ufeff" + buffer.getvalue()
-    return _attachment(HttpResponse(body.encode("utf-8"), content_type=CSV_TYPE), filename)
-
-
-def xlsx_workbook(tables: Iterable[Table]) -> bytes:
-    """One sheet per table, each with a bold header row and numeric cells for numbers."""
-    workbook = Workbook()
-    first = True
-    for table in tables:
-        sheet = workbook.active if first else workbook.create_sheet()
-        assert sheet is not None
-        first = False
-        sheet.title = table.title[:31]
-        sheet.append(list(table.header))
-        for row in table.rows:
-            sheet.append(list(row))
-        for cells in sheet.iter_rows():
-            for cell in cells:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # openpyxl reads text starting with "=" as a formula; this keeps it text
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for column, header in zip(sheet.columns, table.header, strict=False):
-            width = max([len(header), *(len(str(c.value or "")) for c in column)])
-            sheet.column_dimensions[column[0].column_letter].width = min(60, width + 2)
-        sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def xlsx_response(tables: Iterable[Table], filename: str) -> HttpResponse:
-    return _attachment(HttpResponse(xlsx_workbook(tables), content_type=XLSX_TYPE), filename)
-
 
 # --- the cost report ---------------------------------------------------------------------------------
 

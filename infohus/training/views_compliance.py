@@ -9,8 +9,6 @@ services/requirements.py, the reads in selectors/compliance.py; a refused form c
 400 (a stale edit with a 409 and the current values) and nothing typed is lost.
 """
 
-import csv
-import io
 from typing import cast
 
 from django.contrib import messages
@@ -24,6 +22,7 @@ from django.utils.translation import gettext as _
 from infohus.accounts.models import User
 from infohus.accounts.permissions import active_membership, capability_required, signed_in_required
 from infohus.accounts.roles import Capability
+from infohus.core import exports
 from infohus.core.form_pages import form_page, put_back
 from infohus.training.forms_compliance import RequirementForm
 from infohus.training.models import CourseKind, Requirement
@@ -32,8 +31,6 @@ from infohus.training.services import requirements as services
 
 train_required = capability_required(Capability.TRAIN)
 FORM_TEMPLATE = "training/compliance/requirement_form.html"
-# Text a spreadsheet would run as a formula gets a leading apostrophe in the CSV.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _user(request: HttpRequest) -> User:
@@ -116,25 +113,14 @@ def requirement_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- compliance ------------------------------------------------------------------------------------------------
 
-def _csv_cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if isinstance(value, str) and text.startswith(FORMULA_STARTS) else text
-
-
 def _csv(result: reads.Compliance) -> HttpResponse:
-    """The per-person table, overdue first: UTF-8 with a byte order mark, so that Excel reads "Ærø"."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([_("Name"), _("User name"), _("Organisation"), _("Latest completion"), _("Due on"),
-                     _("Status")])
-    for row in result.people:
-        writer.writerow([_csv_cell(value) for value in (
-            row.name, row.username, row.organisation, row.latest.isoformat() if row.latest else "",
-            row.due_on.isoformat() if row.due_on else "", row.status_label)])
-    response = HttpResponse(("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8")
-    filename = f"compliance-{result.requirement.pk}-{result.today:%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    """The per-person table, overdue first."""
+    table = exports.Table(
+        title=str(result.requirement), header=[_("Name"), _("User name"), _("Organisation"), _("Latest completion"),
+                                               _("Due on"), _("Status")],
+        rows=[[row.name, row.username, row.organisation, row.latest.isoformat() if row.latest else "",
+               row.due_on.isoformat() if row.due_on else "", row.status_label] for row in result.people])
+    return exports.csv_response(table, f"compliance-{result.requirement.pk}-{result.today:%Y-%m-%d}.csv")
 
 
 @train_required

@@ -23,9 +23,10 @@ from infohus.accounts.models import User
 from infohus.accounts.permissions import capability_required, signed_in_required
 from infohus.accounts.roles import Capability
 from infohus.assessments.forms_recording import AnswersForm
+from infohus.core import exports
 from infohus.core.form_pages import put_back
-from infohus.training import exports
 from infohus.training import forms_evaluation as f
+from infohus.training.exports import cost_tables
 from infohus.training.models import CourseRun, Phase
 from infohus.training.selectors import costs
 from infohus.training.selectors import evaluation as reads
@@ -182,7 +183,7 @@ def cost_report(request: HttpRequest) -> HttpResponse:
     query = urlencode({"from": start.isoformat(), "to": end.isoformat(), "kind": kind})
     wanted = request.GET.get("format", "")
     if wanted in ("csv", "xlsx"):
-        runs, kinds = exports.cost_tables(report)
+        runs, kinds = cost_tables(report)
         stem = f"training-costs-{start.isoformat()}-{end.isoformat()}" + (f"-{kind}" if kind else "")
         if wanted == "xlsx":
             return exports.xlsx_response([runs, kinds], f"{stem}.xlsx")

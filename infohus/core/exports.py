@@ -1,4 +1,4 @@
-"""Downloads of a table: CSV for any spreadsheet, XLSX for Excel.
+"""Downloads of a table, for every app: CSV for any spreadsheet, XLSX for Excel.
 
 A table is a header row and rows of cells (text, int or Decimal). CSV is UTF-8 with a byte order
 mark, so that Excel reads "Ærø" as written; XLSX keeps numbers as numbers. Text from the data can
@@ -16,7 +16,7 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-type Cell = str | int | Decimal
+type Cell = str | int | Decimal | None  # None: an empty cell (e.g. a cost per participant with none)
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -34,6 +34,8 @@ def _safe_text(value: str) -> str:
 
 
 def _csv_cell(value: Cell) -> str:
+    if value is None:
+        return ""
     return _safe_text(value) if isinstance(value, str) else str(value)
 
 
