@@ -4,27 +4,16 @@ Drawn with fpdf2 (pure Python, no network, no browser). What is printed is what 
 answers as engine.display gives them and scale values as given. The only drawing is a line for
 each participant through the values they gave; nothing is added up, averaged or coloured by level.
 
-Text goes through Document.put(), which keeps every piece it wrote in Document.written, so tests
-can read what a PDF says without a PDF reader (the text of an embedded TrueType font is stored
-as glyph numbers, not as letters).
-
-Fonts: DejaVu Sans (Unicode) from settings.PDF_FONT_DIR, by default Debian's
-/usr/share/fonts/truetype/dejavu; without it the PDF core font Helvetica, which knows Latin-1
-only, so other characters are written as their nearest Latin-1 form or "?".
+Fonts and the record of what was written (Document.written, for tests): infohus/core/pdf.py.
 """
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any, cast
 
-from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from infohus.assessments.engine import SCALE_MAX, SCALE_MIN
@@ -32,9 +21,8 @@ from infohus.assessments.models import Assessment, AssessmentAttachment, FieldKi
 from infohus.assessments.selectors.access import AssessmentAccess
 from infohus.assessments.selectors.reads import Progress, ScaleChart, WheelChart
 from infohus.cases.models import Case
+from infohus.core.pdf import HouseDocument
 
-DEFAULT_FONT_DIR = "/usr/share/fonts/truetype/dejavu"
-FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
 # Tests turn compression off to read the content stream of a core-font PDF.
 COMPRESS = True
 
@@ -46,31 +34,6 @@ GRID_LINE = 4.5  # millimetres per line of text in a table
 GRID_PADDING = 1
 CHART_BLOCK = 105  # millimetres for a chart's heading, the chart, its legend and the table's first rows
 PALETTE = ((0, 114, 178), (213, 94, 0), (0, 158, 115), (204, 121, 167), (0, 0, 0), (230, 159, 0))
-
-# Characters outside Latin-1 that the core font cannot write, in their nearest Latin-1 form.
-_LATIN1 = str.maketrans({
-    "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201c": '"',
-    "\u201d": '"', "\u201e": '"', "\u2026": "...", "\u2022": "*", "\u00a0": " ", "\u2192": "->", "\u2190": "<-",
-    "\u20ac": "EUR", "\u2264": "<=", "\u2265": ">=",
-})
-
-
-def font_dir() -> Path:
-    return Path(getattr(settings, "PDF_FONT_DIR", DEFAULT_FONT_DIR) or DEFAULT_FONT_DIR)
-
-
-def to_latin1(text: str) -> str:
-    """Text the core font can write: known look-alikes first, then accents stripped, then "?"."""
-    text = text.translate(_LATIN1)
-    out = []
-    for char in text:
-        if ord(char) < 256:
-            out.append(char)
-            continue
-        base = "".join(c for c in unicodedata.normalize("NFKD", char) if ord(c) < 256 and not unicodedata.combining(c))
-        out.append(base or "?")
-    return "".join(out)
-
 
 def _date(value: Any) -> str:
     return value.strftime("%Y-%m-%d") if value else ""
@@ -86,46 +49,19 @@ def _person_name(user: Any) -> str:
     return str(user.get_full_name() or user.get_username())
 
 
-class Document(FPDF):
+class Document(HouseDocument):
     """An A4 page with the house's header and footer; every text written through put()."""
 
     def __init__(self, *, title: str, draft: bool = False, printed: str = "") -> None:
-        super().__init__(format="A4")
-        self.set_compression(COMPRESS)
-        self.written: list[str] = []
+        super().__init__(title=title, compress=COMPRESS)
         self.charts: list[dict[str, Any]] = []  # what each chart drew, for tests
         self.doc_title = title
         self.draft = draft
         self.printed = printed
-        self.unicode = self._load_fonts()
-        self.family = "DejaVu" if self.unicode else "Helvetica"
-        self.set_title(self.clean(title))
-        self.set_creator("Infohus")
-        self.set_lang(get_language() or "da")
         self.set_auto_page_break(auto=True, margin=18)
         self.set_margins(18, 16, 18)
         self.alias_nb_pages()
         self.add_page()
-
-    def _load_fonts(self) -> bool:
-        folder = font_dir()
-        paths = {style: folder / name for style, name in FONT_FILES.items()}
-        if not all(path.is_file() for path in paths.values()):
-            return False
-        for style, path in paths.items():
-            self.add_font("DejaVu", style, str(path))
-        return True
-
-    # --- text --------------------------------------------------------------------------------
-
-    def clean(self, text: str) -> str:
-        return text if self.unicode else to_latin1(text)
-
-    def put(self, text: str) -> str:
-        """The text as it will be written, noted in self.written."""
-        text = self.clean(str(text))
-        self.written.append(text)
-        return text
 
     def font(self, size: float = 10, bold: bool = False) -> None:
         self.set_font(self.family, "B" if bold else "", size)

@@ -4,20 +4,16 @@ It says who completed which course, when and where, for which organisation, who 
 the certificate number. Completion is a fact of attendance, so the certificate states attendance,
 nothing more.
 
-Text goes through Certificate.put(), which keeps every piece in Certificate.written, so tests can
-read what the PDF says without a PDF reader. Fonts as in infohus/assessments/pdf.py: DejaVu Sans
-from settings.PDF_FONT_DIR, else the core font Helvetica with text in its nearest Latin-1 form.
+Fonts and the record of what was written (Certificate.written, for tests): infohus/core/pdf.py.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
-from infohus.assessments.pdf import FONT_FILES, font_dir, to_latin1
+from infohus.core.pdf import HouseDocument
 from infohus.training.models import Enrolment
 
 COMPRESS = True
@@ -43,36 +39,12 @@ class CertificateFacts:
     number: str
 
 
-class Certificate(FPDF):
+class Certificate(HouseDocument):
     def __init__(self, *, title: str) -> None:
-        super().__init__(format="A4")
-        self.set_compression(COMPRESS)
-        self.written: list[str] = []
-        self.unicode = self._load_fonts()
-        self.family = "DejaVu" if self.unicode else "Helvetica"
-        self.set_title(self.clean(title))
-        self.set_creator("Infohus")
-        self.set_lang(get_language() or "da")
+        super().__init__(title=title, compress=COMPRESS)
         self.set_margins(25, 25, 25)
         self.set_auto_page_break(auto=True, margin=20)
         self.add_page()
-
-    def _load_fonts(self) -> bool:
-        folder = font_dir()
-        paths = {style: folder / name for style, name in FONT_FILES.items()}
-        if not all(path.is_file() for path in paths.values()):
-            return False
-        for style, path in paths.items():
-            self.add_font("DejaVu", style, str(path))
-        return True
-
-    def clean(self, text: str) -> str:
-        return text if self.unicode else to_latin1(text)
-
-    def put(self, text: str) -> str:
-        text = self.clean(str(text))
-        self.written.append(text)
-        return text
 
     def line_of(self, text: str, *, size: float = 11, bold: bool = False, align: str = "C",
                 space: float = 2) -> None:

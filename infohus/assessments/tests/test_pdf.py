@@ -19,11 +19,12 @@ from infohus.assessments.tests.factories import make_assessment, published, smal
 from infohus.audit.models import AuditEvent
 from infohus.cases.models import Case, Concern, Person, TriageDecision
 from infohus.cases.tests.factories import make_case, make_concern, make_person
+from infohus.core import pdf as house_pdf
 
 pytestmark = pytest.mark.django_db
 
 DAY = date(2026, 3, 2)
-DEJAVU = Path(pdf.DEFAULT_FONT_DIR) / "DejaVuSans.ttf"
+DEJAVU = Path(house_pdf.DEFAULT_FONT_DIR) / "DejaVuSans.ttf"
 needs_dejavu = pytest.mark.skipif(not DEJAVU.is_file(), reason="DejaVu Sans is not installed")
 
 
@@ -137,7 +138,7 @@ def test_core_font_fallback_writes_latin1_text(signed_in: Callable[[str], Client
 
 
 def test_to_latin1_keeps_danish_letters_and_replaces_the_rest() -> None:
-    assert pdf.to_latin1("Æble, øl og å – “ja” ✓ Łódź") == "Æble, øl og å - \"ja\" ? ?ódz"
+    assert house_pdf.to_latin1("Æble, øl og å – “ja” ✓ Łódź") == "Æble, øl og å - \"ja\" ? ?ódz"
 
 
 @needs_dejavu
