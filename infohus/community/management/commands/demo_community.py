@@ -1,19 +1,14 @@
-import importlib
-import importlib.util
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from infohus.community.demo import DemoNotReady, create_demo_community
-
-# Youth cohorts and ambassadors, when that part of the demo exists.
-YOUTH_DEMO = "infohus.community.demo_youth"
+from infohus.community.demo_youth import create_demo_youth
 
 
 class Command(BaseCommand):
     help = ("Add Aarhus's community partners with their contacts, dialogue meetings with topics and follow-ups, "
-            "and outreach events to the demo (never in production); then the youth cohorts and ambassadors where "
-            "that demo exists. Needs `manage.py demo` first.")
+            "and outreach events to the demo (never in production); then the youth cohorts and ambassadors. "
+            "Needs `manage.py demo` first.")
 
     def handle(self, *args: object, **options: object) -> None:
         if settings.PRODUCTION:
@@ -29,6 +24,5 @@ class Command(BaseCommand):
                 f"{made.follow_ups} follow-ups (one overdue); {made.events} outreach events with evaluations.")
         else:
             self.stdout.write("Demo community already present.")
-        if importlib.util.find_spec(YOUTH_DEMO) is not None:
-            importlib.import_module(YOUTH_DEMO).create_demo_youth()
-            self.stdout.write("Demo youth cohorts and ambassadors: made, or already present.")
+        create_demo_youth()
+        self.stdout.write("Demo youth cohorts and ambassadors: made, or already present.")
