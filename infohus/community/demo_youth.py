@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from infohus.accounts.models import Organisation, User
 from infohus.accounts.people import ORGANISATIONS
+from infohus.community.demo import DemoNotReady
 from infohus.community.models import (
     AmbassadorActivity,
     AmbassadorModule,
@@ -34,10 +35,6 @@ DEMO_COHORT = "Gellerup, forår (demo)"
 PROGRAMME = "CoCoRa — forebyggelsesprogram for unge"
 MODULES = ("Hvem er jeg, og hvor hører jeg til?", "Fællesskaber og foreninger", "Demokrati i hverdagen",
            "Konflikter og dialog", "Mit lokalområde", "Min plan videre")
-
-
-class DemoNotReady(Exception):
-    """Something the youth demo builds on is missing; the message says what to run."""
 
 
 @dataclass(frozen=True)

@@ -24,5 +24,9 @@ class Command(BaseCommand):
                 f"{made.follow_ups} follow-ups (one overdue); {made.events} outreach events with evaluations.")
         else:
             self.stdout.write("Demo community already present.")
-        create_demo_youth()
-        self.stdout.write("Demo youth cohorts and ambassadors: made, or already present.")
+        try:
+            youth = create_demo_youth()
+        except DemoNotReady as missing:
+            raise CommandError(str(missing)) from None
+        self.stdout.write(f"Demo youth cohorts and ambassadors: {youth} records made." if youth
+                          else "Demo youth cohorts and ambassadors already present.")
