@@ -200,6 +200,8 @@ if _MAIL_BACKEND.endswith("smtp.EmailBackend"):
         "timeout": 10,
     }
 MAILERS = {"default": {"BACKEND": _MAIL_BACKEND, "OPTIONS": _MAIL_OPTIONS}}
+# Where people reach the site, for links in e-mails sent by background tasks (no request there).
+SITE_URL = env_str("SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Infohus <noreply@infohus.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -206,6 +207,7 @@ def reminder_message(requirement: Requirement, row: PersonRow) -> tuple[str, str
         "",
         _("Ask the trainers of %(keeper)s for a place on a course. Infohus shows your courses and due dates "
           "under “Your training”.") % {"keeper": requirement.organisation.name},
+        *([settings.SITE_URL + reverse("training:my_training")] if settings.SITE_URL else []),
         "",
         _("This message was sent automatically, once for this due date."),
     ]

@@ -162,3 +162,13 @@ def test_the_command_enqueues_and_prints_what_was_sent(people: People, prison: O
     call_command("send_training_reminders")
     assert "Sent 0 training reminders." in capsys.readouterr().out
     assert len(mail.outbox) == 1
+
+
+def test_the_mail_links_to_the_persons_training_page_where_the_site_is_known(
+        people: People, prison: Organisation, requirement: Requirement, settings: Any) -> None:
+    completed(person("svend", prison), add_months(TODAY + timedelta(days=10), -6), people["tina"])
+    settings.SITE_URL = "https://infohus.example.dk"
+
+    send_due_reminders.enqueue()
+
+    assert "\nhttps://infohus.example.dk/desk/training/mine/\n" in mail.outbox[0].body
