@@ -10,11 +10,12 @@ from typing import Any
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from infohus.accounts.models import Membership
-from infohus.accounts.roles import Capability, membership_can, role_needs_second_factor
+from infohus.accounts.roles import CAPABILITIES, Capability, membership_can, role_needs_second_factor
 
 SESSION_MEMBERSHIP_KEY = "infohus_membership_id"
 
@@ -32,6 +33,17 @@ def memberships_of(user: Any) -> list[Membership]:
         )
         user._infohus_memberships = cached
     return cached
+
+
+def organisations_with(user: Any, capability: Capability) -> QuerySet[Membership, int]:
+    """Ids of the organisations in which the user holds a role with this capability, as a
+    subquery (so that the lists built on it stay one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return Membership.objects.none().values_list("organisation_id", flat=True)
+    roles = [role.value for role, caps in CAPABILITIES.items() if capability in caps]
+    return Membership.objects.filter(
+        user=user, is_active=True, role__in=roles, organisation__is_active=True
+    ).values_list("organisation_id", flat=True)
 
 
 def active_membership(request: HttpRequest) -> Membership | None:

@@ -13,22 +13,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from infohus.accounts.models import Membership
+from infohus.accounts.permissions import organisations_with
 from infohus.accounts.roles import CAPABILITIES, COMPARTMENTS, Capability, Compartment, Role
 from infohus.audit.services import record_event
 from infohus.cases.models import BreakGlassAccess, Case, Concern, Person, TeamMember
 
 C = Concern.Status
-
-
-def organisations_with(user: Any, capability: Capability) -> QuerySet[Membership, int]:
-    """Ids of the organisations in which the user holds a role with this capability, as a
-    subquery (so that the lists built on it stay one query)."""
-    if not getattr(user, "is_authenticated", False):
-        return Membership.objects.none().values_list("organisation_id", flat=True)
-    roles = [role.value for role, caps in CAPABILITIES.items() if capability in caps]
-    return Membership.objects.filter(
-        user=user, is_active=True, role__in=roles, organisation__is_active=True
-    ).values_list("organisation_id", flat=True)
 
 
 

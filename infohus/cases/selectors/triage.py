@@ -16,12 +16,13 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from infohus.accounts.permissions import organisations_with
 from infohus.accounts.roles import Capability
 from infohus.audit.services import record_event
 from infohus.cases import identifiers
 from infohus.cases.models import Concern, Disclosure, MeetingAttendee, Person, TriageMeeting
 from infohus.cases.names import fold
-from infohus.cases.selectors.need_to_know import cases_visible_to, concerns_for_triage, organisations_with
+from infohus.cases.selectors.need_to_know import cases_visible_to, concerns_for_triage
 
 C = Concern.Status
 PURPOSE = "Info-house triage"

@@ -12,9 +12,9 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from infohus.accounts.models import Membership
+from infohus.accounts.permissions import organisations_with
 from infohus.accounts.roles import Capability
 from infohus.audit.services import record_event
-from infohus.cases.selectors.need_to_know import organisations_with
 from infohus.community.models import (
     Ambassador,
     AmbassadorActivity,

@@ -16,10 +16,11 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from infohus.accounts.permissions import organisations_with
 from infohus.accounts.roles import Capability
 from infohus.audit.services import record_event
 from infohus.cases.models import Case
-from infohus.cases.selectors.need_to_know import CaseAccess, case_access, organisations_with
+from infohus.cases.selectors.need_to_know import CaseAccess, case_access
 from infohus.interventions.models import Intervention, LendingRequest
 
 

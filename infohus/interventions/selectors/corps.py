@@ -23,10 +23,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from infohus.accounts.models import Organisation
+from infohus.accounts.permissions import organisations_with
 from infohus.accounts.roles import Capability
 from infohus.audit.services import record_event
 from infohus.cases.models import ExtremismKind
-from infohus.cases.selectors.need_to_know import cases_visible_to, organisations_with
+from infohus.cases.selectors.need_to_know import cases_visible_to
 from infohus.interventions import municipalities
 from infohus.interventions.languages import language_name
 from infohus.interventions.models import AgeGroup, CoachPairing, CorpsRole, MentorProfile, Supervision

@@ -21,10 +21,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from infohus.accounts.models import Membership, Organisation, User
+from infohus.accounts.permissions import organisations_with
 from infohus.accounts.roles import CAPABILITIES, Capability, Role
 from infohus.audit.services import record_event
 from infohus.cases.models import Case, ExtremismKind
-from infohus.cases.selectors.need_to_know import case_access, organisations_with
+from infohus.cases.selectors.need_to_know import case_access
 from infohus.interventions.languages import is_language
 from infohus.interventions.models import (
     AgeGroup,

@@ -21,13 +21,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from infohus.accounts.models import Membership, Organisation, User
+from infohus.accounts.permissions import organisations_with
 from infohus.accounts.roles import Capability, Compartment, role_can
 from infohus.assessments.models import Assessment
 from infohus.assessments.selectors.access import assessment_for_user
 from infohus.audit.services import record_event
 from infohus.cases.models import Case, NetworkMember
 from infohus.cases.selectors.cases import is_on_team, network_of
-from infohus.cases.selectors.need_to_know import CaseAccess, organisations_with
+from infohus.cases.selectors.need_to_know import CaseAccess
 from infohus.cases.services import cases as case_services
 from infohus.directory.models import Project
 from infohus.interventions.models import (

@@ -14,9 +14,9 @@ from django.db.models import Exists, Q, QuerySet
 from django.http import Http404
 
 from infohus.accounts.models import Membership
+from infohus.accounts.permissions import organisations_with
 from infohus.accounts.roles import Capability
 from infohus.audit.services import record_event
-from infohus.cases.selectors.need_to_know import organisations_with
 from infohus.training.models import Course, CourseRun, Enrolment, Requirement
 
 
