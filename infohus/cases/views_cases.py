@@ -32,6 +32,7 @@ from infohus.cases.models import (
 from infohus.cases.selectors import cases as reads
 from infohus.cases.selectors.need_to_know import CaseAccess, case_access, cases_visible_to
 from infohus.cases.services import cases as services
+from infohus.core.concurrency import StaleEdit
 
 LIST_PAGE_SIZE = 50
 NOTES_PAGE_SIZE = 50
@@ -332,7 +333,7 @@ def _versioned(request: HttpRequest, access: CaseAccess, make_form: Callable[[An
     if request.method == "POST" and form.is_valid():
         try:
             save(form)
-        except services.StaleEdit as stale:
+        except StaleEdit as stale:
             current = cast(Case, stale.current)
             data = request.POST.copy()
             data["version"] = str(current.version)
@@ -404,7 +405,7 @@ def case_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         return _to_case(access.case)
     try:
         services.reopen_case(access=access, actor=_user(request), expected_version=form.cleaned_data["version"])
-    except services.StaleEdit:
+    except StaleEdit:
         messages.error(request, _stale_message())
     except ValidationError as error:
         _refused(request, error)
@@ -430,7 +431,7 @@ def case_person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.edit_person(access=access, actor=_user(request), expected_version=form.cleaned_data["version"],
                              changes=form.changes(), network=f.network_changes(formset))
-    except services.StaleEdit as stale:
+    except StaleEdit as stale:
         current = cast(Person, stale.current)
         data = request.POST.copy()
         data["version"] = str(current.version)

@@ -32,8 +32,9 @@ from infohus.community.selectors.access import own_ambassador
 from infohus.community.selectors.cohorts import ambassador_of, get_participant
 from infohus.community.services import ambassadors as services
 from infohus.community.services import reports as report_services
-from infohus.community.services.cohorts import StaleEdit, day
+from infohus.community.services.cohorts import day
 from infohus.community.views_cohorts import page, posted, stale_form, stale_message
+from infohus.core.concurrency import StaleEdit
 from infohus.core.form_pages import put_back
 
 community_required = capability_required(Capability.COMMUNITY)

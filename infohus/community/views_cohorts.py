@@ -27,6 +27,7 @@ from infohus.community import forms_cohorts as f
 from infohus.community.models import CohortModule, YouthCohort, YouthParticipant
 from infohus.community.selectors import cohorts as reads
 from infohus.community.services import cohorts as services
+from infohus.core.concurrency import StaleEdit
 from infohus.core.form_pages import form_page, put_back
 
 community_required = capability_required(Capability.COMMUNITY)
@@ -129,7 +130,7 @@ def cohort_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_cohort(actor=_user(request), cohort=cohort, data=form.data_for_service(),
                                    version=form.version_seen())
-        except services.StaleEdit as stale:
+        except StaleEdit as stale:
             current = cast(YouthCohort, stale.current)
             return page(request, stale_form(f.CohortForm, request, current.version), status=409,
                         stale=stale_message(), current_rows=_cohort_rows(current), **context)
@@ -247,7 +248,7 @@ def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_participant(actor=_user(request), participant=participant, data=form.data_for_service(),
                                         version=form.version_seen())
-        except services.StaleEdit as stale:
+        except StaleEdit as stale:
             current = cast(YouthParticipant, stale.current)
             return page(request, stale_form(f.ParticipantForm, request, current.version, participant=current),
                         status=409, stale=stale_message(), current_rows=_participant_rows(current), **context)

@@ -29,7 +29,6 @@ from infohus.community.selectors import dialogue as reads
 from infohus.community.selectors.access import visible
 from infohus.community.services import dialogue as services
 from infohus.community.views_partners import (
-    FORM_TEMPLATE,
     acting_organisation,
     community_required,
     user_of,
@@ -85,8 +84,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The dialogue meeting was recorded."))
             return _to_meeting(meeting.pk)
     return form_page(request, form, title=_("Record a dialogue meeting"), submit=_("Record the meeting"),
-                     back_url=reverse("community:meeting_list"), back_label=_("Back to the dialogue meetings"),
-                     template=FORM_TEMPLATE)
+                     back_url=reverse("community:meeting_list"), back_label=_("Back to the dialogue meetings"))
 
 
 @community_required
@@ -118,7 +116,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     def page(shown: VersionedForm, **extra: Any) -> HttpResponse:
         return form_page(request, shown, title=title, submit=_("Save"),
                          back_url=reverse("community:meeting_detail", args=[meeting.pk]),
-                         back_label=_("Back to the meeting"), template=FORM_TEMPLATE, **extra)
+                         back_label=_("Back to the meeting"), **extra)
 
     if posting and form.is_valid():
         result = versioned_save(
@@ -151,7 +149,7 @@ def topic_new(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(request, form, title=_("Add a topic to the meeting of %(day)s") % {
                          "day": meeting.held_on.isoformat()},
                      submit=_("Add the topic"), back_url=reverse("community:meeting_detail", args=[meeting.pk]),
-                     back_label=_("Back to the meeting"), template=FORM_TEMPLATE)
+                     back_label=_("Back to the meeting"))
 
 
 @community_required
@@ -176,7 +174,7 @@ def follow_up_new(request: HttpRequest, pk: int) -> HttpResponse:
     return form_page(request, form, title=_("Add a follow-up to the meeting of %(day)s") % {
                          "day": meeting.held_on.isoformat()},
                      submit=_("Add the follow-up"), back_url=reverse("community:meeting_detail", args=[meeting.pk]),
-                     back_label=_("Back to the meeting"), template=FORM_TEMPLATE)
+                     back_label=_("Back to the meeting"))
 
 
 # --- follow-ups -----------------------------------------------------------------------------------------------
@@ -227,8 +225,7 @@ def outreach_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The outreach event was recorded."))
             return redirect("community:outreach_detail", pk=event.pk)
     return form_page(request, form, title=_("Record an outreach event"), submit=_("Record the event"),
-                     back_url=reverse("community:outreach_list"), back_label=_("Back to the outreach events"),
-                     template=FORM_TEMPLATE)
+                     back_url=reverse("community:outreach_list"), back_label=_("Back to the outreach events"))
 
 
 def _chart_payload(rows: list[reads.EvaluationRow]) -> dict[str, Any]:
@@ -267,7 +264,7 @@ def outreach_edit(request: HttpRequest, pk: int) -> HttpResponse:
     def page(shown: VersionedForm, **extra: Any) -> HttpResponse:
         return form_page(request, shown, title=_("Change %(title)s") % {"title": event.title}, submit=_("Save"),
                          back_url=reverse("community:outreach_detail", args=[event.pk]),
-                         back_label=_("Back to the event"), template=FORM_TEMPLATE, **extra)
+                         back_label=_("Back to the event"), **extra)
 
     if posting and form.is_valid():
         result = versioned_save(

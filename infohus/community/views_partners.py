@@ -25,10 +25,10 @@ from infohus.accounts.roles import Capability
 from infohus.community import forms_partners as f
 from infohus.community.selectors import partners as reads
 from infohus.community.services import partners as services
+from infohus.core.concurrency import StaleEdit
 from infohus.core.form_pages import form_page, put_back
 
 community_required = capability_required(Capability.COMMUNITY)
-FORM_TEMPLATE = "community/partners/form.html"
 
 
 def user_of(request: HttpRequest) -> User:
@@ -56,7 +56,7 @@ def versioned_save(request: HttpRequest, form: f.VersionedForm, *, current_versi
     then carries the editor's input and the current version)."""
     try:
         return save(form.expected_version(current_version))
-    except services.StaleEdit as stale:
+    except StaleEdit as stale:
         data = request.POST.copy()
         data["version"] = str(getattr(stale.current, "version", current_version))
         fresh = make_form(data)
@@ -104,8 +104,7 @@ def partner_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("%(name)s was added to your partners.") % {"name": partner.name})
             return redirect("community:partner_detail", pk=partner.pk)
     return form_page(request, form, title=_("Add a community partner"), submit=_("Add the partner"),
-                     back_url=reverse("community:partner_list"), back_label=_("Back to the partners"),
-                     template=FORM_TEMPLATE)
+                     back_url=reverse("community:partner_list"), back_label=_("Back to the partners"))
 
 
 @community_required
@@ -127,7 +126,7 @@ def partner_edit(request: HttpRequest, pk: int) -> HttpResponse:
     def page(shown: f.VersionedForm, **extra: Any) -> HttpResponse:
         return form_page(request, shown, title=title, submit=_("Save"),
                          back_url=reverse("community:partner_detail", args=[partner.pk]),
-                         back_label=_("Back to %(name)s") % {"name": partner.name}, template=FORM_TEMPLATE, **extra)
+                         back_label=_("Back to %(name)s") % {"name": partner.name}, **extra)
 
     if posting and form.is_valid():
         result = versioned_save(
@@ -165,7 +164,7 @@ def contact_new(request: HttpRequest, pk: int) -> HttpResponse:
             return _to_contacts(partner.pk)
     return form_page(request, form, title=_("Add a contact person at %(name)s") % {"name": partner.name},
                      submit=_("Add the contact"), back_url=reverse("community:partner_detail", args=[partner.pk]),
-                     back_label=_("Back to %(name)s") % {"name": partner.name}, template=FORM_TEMPLATE,
+                     back_label=_("Back to %(name)s") % {"name": partner.name},
                      intro=_("Record a contact only with their consent to us holding their name and details. They "
                              "may withdraw it at any time; their details are then erased."))
 
@@ -196,7 +195,7 @@ def contact_edit(request: HttpRequest, pk: int) -> HttpResponse:
     def page(shown: f.VersionedForm, **extra: Any) -> HttpResponse:
         return form_page(request, shown, title=_("Change the contact %(name)s") % {"name": contact.name},
                          submit=_("Save"), back_url=reverse("community:partner_detail", args=[partner.pk]),
-                         back_label=_("Back to %(name)s") % {"name": partner.name}, template=FORM_TEMPLATE,
+                         back_label=_("Back to %(name)s") % {"name": partner.name},
                          **extra)
 
     if posting and form.is_valid():

@@ -23,6 +23,7 @@ from infohus.accounts.models import User
 from infohus.accounts.permissions import active_membership, capability_required, signed_in_required
 from infohus.accounts.roles import Capability
 from infohus.core import exports
+from infohus.core.concurrency import StaleEdit
 from infohus.core.form_pages import form_page, put_back
 from infohus.training.forms_compliance import RequirementForm
 from infohus.training.models import CourseKind, Requirement
@@ -94,7 +95,7 @@ def requirement_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_requirement(actor=_user(request), requirement=requirement,
                                         expected_version=form.cleaned_data["version"], data=form.data_for_service())
-        except services.StaleRequirement as stale:
+        except StaleEdit as stale:
             data = request.POST.copy()
             data["version"] = str(stale.current.version)
             form = RequirementForm(data, requirement=stale.current)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from infohus.accounts.models import Organisation, User
 from infohus.accounts.permissions import capability_required
 from infohus.accounts.roles import Capability
+from infohus.core.concurrency import StaleEdit
 from infohus.core.form_pages import put_back
 from infohus.training import forms_courses as f
 from infohus.training.models import Course
@@ -86,7 +87,7 @@ def course_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.update_course(actor=_user(request), course=course,
                                    expected_version=form.cleaned_data["version"], data=form.data_for_service())
-        except services.StaleEdit as stale:
+        except StaleEdit as stale:
             current = cast(Course, stale.current)
             data = request.POST.copy()
             data["version"] = str(current.version)

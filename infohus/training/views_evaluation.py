@@ -24,6 +24,7 @@ from infohus.accounts.permissions import capability_required, signed_in_required
 from infohus.accounts.roles import Capability
 from infohus.assessments.forms_recording import AnswersForm
 from infohus.core import exports
+from infohus.core.concurrency import StaleEdit
 from infohus.core.form_pages import put_back
 from infohus.training import forms_evaluation as f
 from infohus.training.exports import cost_tables
@@ -62,7 +63,7 @@ def questionnaire_choose(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.attach_questionnaire(run=run, actor=_user(request), questionnaire=form.chosen(),
                                           expected_version=form.cleaned_data["version"])
-        except services.StaleRun as stale:
+        except StaleEdit as stale:
             run = stale.current
             # The choice stays; the version now names what the trainer has seen, so saving again
             # is a choice made knowing the other change.

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from infohus.accounts.models import User
 from infohus.accounts.permissions import capability_required, signed_in_required
 from infohus.accounts.roles import Capability
+from infohus.core.concurrency import StaleEdit
 from infohus.core.form_pages import put_back
 from infohus.training import forms_runs as f
 from infohus.training import pdf
@@ -31,7 +32,6 @@ from infohus.training.selectors import runs as reads
 from infohus.training.selectors.access import course_access, enrolment_access, run_access, runs_for
 from infohus.training.selectors.evaluation import run_effect
 from infohus.training.services import runs as services
-from infohus.training.services.courses import StaleEdit
 
 train_required = capability_required(Capability.TRAIN)
 

@@ -45,20 +45,13 @@ from infohus.cases.models import (
 )
 from infohus.cases.names import search_name_for
 from infohus.cases.selectors.need_to_know import CaseAccess
+from infohus.core.concurrency import StaleEdit
 
 # How long break-the-glass access lasts; a setting of that name overrides it.
 BREAK_GLASS_MINUTES: int = getattr(settings, "BREAK_GLASS_MINUTES", 60)
 
 # Case attachments follow the same rules as concern attachments (infohus/cases/attachments.py).
 ATTACHMENT_MAX_BYTES = MAX_ATTACHMENT_BYTES
-
-
-class StaleEdit(Exception):
-    """Someone else saved the record after the editor opened it; nothing was changed."""
-
-    def __init__(self, current: Case | Person) -> None:
-        super().__init__("stale edit")
-        self.current = current
 
 
 # --- who may do what --------------------------------------------------------------------------

@@ -27,7 +27,9 @@ from infohus.community.models import (
     AmbassadorModuleDone,
     YouthParticipant,
 )
-from infohus.community.services.cohorts import StaleEdit, day, require_keeper
+from infohus.community.services.cohorts import day
+from infohus.community.services.partners import require_keeper
+from infohus.core.concurrency import StaleEdit
 
 PURPOSE = "ambassador programme"
 NOTE_MAX = 2_000

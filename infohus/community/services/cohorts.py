@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Model
 from django.utils import timezone
@@ -34,25 +34,12 @@ from infohus.community.models import (
     YouthGoal,
     YouthParticipant,
 )
-from infohus.community.selectors.access import community_organisations
+from infohus.community.services.partners import require_keeper
+from infohus.core.concurrency import StaleEdit
 
 PURPOSE = "youth cohorts"
 TEXT_MAX = 5_000
 ADULT_AGE = 18
-
-
-class StaleEdit(Exception):
-    """Someone else saved the record after the editor opened it; nothing was changed."""
-
-    def __init__(self, current: Model) -> None:
-        super().__init__("stale edit")
-        self.current = current
-
-
-def require_keeper(actor: Any, organisation_id: int) -> None:
-    """PermissionDenied unless the actor does community work for the organisation."""
-    if not community_organisations(actor).filter(organisation_id=organisation_id).exists():
-        raise PermissionDenied(_("Only the community coordinators of the organisation keep this record."))
 
 
 def day(value: date) -> str:

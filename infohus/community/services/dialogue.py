@@ -26,7 +26,8 @@ from infohus.accounts.models import Membership, Organisation, User
 from infohus.accounts.roles import CAPABILITIES, Capability
 from infohus.audit.services import record_event
 from infohus.community.models import DialogueMeeting, FollowUp, OutreachEvent, Partner, PeerReport, Topic
-from infohus.community.services.partners import StaleEdit, require_keeper
+from infohus.community.services.partners import require_keeper
+from infohus.core.concurrency import StaleEdit
 
 PURPOSE = "community dialogue"
 # How far ahead a meeting may be planned or an outreach event recorded.

@@ -27,6 +27,7 @@ from infohus.accounts.models import Organisation, User
 from infohus.audit.services import record_event
 from infohus.community.models import ContactPerson, Partner, PartnerKind
 from infohus.community.selectors.access import community_organisations
+from infohus.core.concurrency import StaleEdit
 
 PURPOSE = "community partners"
 
@@ -46,14 +47,6 @@ def consent_how_label(value: str) -> str:
         return str(ConsentHow(value).label)
     except ValueError:
         return value
-
-
-class StaleEdit(Exception):
-    """Someone else saved the record after the editor opened it; nothing was changed."""
-
-    def __init__(self, current: Model) -> None:
-        super().__init__("stale edit")
-        self.current = current
 
 
 def require_keeper(actor: Any, organisation_id: int) -> None:

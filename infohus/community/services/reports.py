@@ -26,7 +26,9 @@ from infohus.cases.models import Concern
 from infohus.cases.services.concerns import ConcernError, ConcernFacts, submit_concern
 from infohus.community.models import Ambassador, DialogueMeeting, PeerReport, Topic
 from infohus.community.services import dialogue
-from infohus.community.services.cohorts import StaleEdit, day, require_keeper
+from infohus.community.services.cohorts import day
+from infohus.community.services.partners import require_keeper
+from infohus.core.concurrency import StaleEdit
 
 PURPOSE = "ambassadors' reports"
 TEXT_MAX = 5_000

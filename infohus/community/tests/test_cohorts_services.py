@@ -22,6 +22,7 @@ from infohus.community.models import (
 )
 from infohus.community.services import cohorts as services
 from infohus.community.tests.factories import home_organisation, make_cohort, make_participant
+from infohus.core.concurrency import StaleEdit
 
 pytestmark = pytest.mark.django_db
 People = dict[str, User]
@@ -93,7 +94,7 @@ def test_a_stale_edit_changes_nothing(people: People) -> None:
     cohort = make_cohort(created_by=people["kamal"])
     new = services.CohortData(programme="CoCoRa", name="Nyt navn", starts_on=cohort.starts_on, ends_on=cohort.ends_on)
     services.update_cohort(actor=people["kamal"], cohort=cohort, data=new, version=1)
-    with pytest.raises(services.StaleEdit) as stale:
+    with pytest.raises(StaleEdit) as stale:
         services.update_cohort(actor=people["kamal"], cohort=cohort,
                                data=services.CohortData(programme="CoCoRa", name="Andet", starts_on=cohort.starts_on,
                                                         ends_on=cohort.ends_on), version=1)
@@ -169,7 +170,7 @@ def test_a_stale_participant_edit_changes_nothing(people: People) -> None:
     services.update_participant(actor=people["kamal"], participant=participant, version=1, data=data(
         first_name="Ny", joined_on=participant.joined_on, consent_given_on=participant.consent_given_on,
         birth_date=participant.birth_date))
-    with pytest.raises(services.StaleEdit):
+    with pytest.raises(StaleEdit):
         services.update_participant(actor=people["kamal"], participant=participant, version=1, data=data(
             first_name="Anden", joined_on=participant.joined_on, consent_given_on=participant.consent_given_on,
             birth_date=participant.birth_date))

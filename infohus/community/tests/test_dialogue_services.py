@@ -11,7 +11,6 @@ from infohus.accounts.models import Organisation, User
 from infohus.audit.models import AuditEvent
 from infohus.community.models import DialogueMeeting, FollowUp, Topic
 from infohus.community.services import dialogue as services
-from infohus.community.services.partners import StaleEdit
 from infohus.community.tests.factories import (
     make_ambassador,
     make_cohort,
@@ -21,6 +20,7 @@ from infohus.community.tests.factories import (
     make_partner,
     make_report,
 )
+from infohus.core.concurrency import StaleEdit
 
 pytestmark = pytest.mark.django_db
 People = dict[str, User]

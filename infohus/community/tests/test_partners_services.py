@@ -14,6 +14,7 @@ from infohus.audit.models import AuditEvent
 from infohus.community.models import ContactPerson, Partner, PartnerKind
 from infohus.community.services import partners as services
 from infohus.community.tests.factories import make_contact, make_partner
+from infohus.core.concurrency import StaleEdit
 
 pytestmark = pytest.mark.django_db
 People = dict[str, User]
@@ -53,7 +54,7 @@ def test_a_stale_partner_edit_changes_nothing(people: People) -> None:
     partner = make_partner(created_by=people["kamal"], name="Første")
     services.update_partner(actor=people["kamal"], partner=partner, expected_version=1,
                             data=services.PartnerData(name="Anden", kind=partner.kind))
-    with pytest.raises(services.StaleEdit) as stale:
+    with pytest.raises(StaleEdit) as stale:
         services.update_partner(actor=people["kamal"], partner=partner, expected_version=1,
                                 data=services.PartnerData(name="Tredje", kind=partner.kind))
     assert isinstance(stale.value.current, Partner) and stale.value.current.name == "Anden"

@@ -11,8 +11,8 @@ from django.utils import timezone
 from infohus.accounts.models import User
 from infohus.community.models import Ambassador, DialogueMeeting, PeerReport, Topic
 from infohus.community.services import reports as services
-from infohus.community.services.cohorts import StaleEdit
 from infohus.community.tests.factories import make_ambassador, make_cohort, make_participant, make_report
+from infohus.core.concurrency import StaleEdit
 
 pytestmark = pytest.mark.django_db
 People = dict[str, User]

@@ -16,19 +16,12 @@ from django.utils.translation import gettext_lazy
 
 from infohus.accounts.models import Organisation, User
 from infohus.audit.services import record_event
+from infohus.core.concurrency import StaleEdit
 from infohus.training.models import Course, CourseKind, UnitKind
 from infohus.training.selectors.access import training_organisations
 
 MIN_UNITS, MAX_UNITS = 1, 30
 TITLE_MAX = 200
-
-
-class StaleEdit(Exception):
-    """Someone else saved the row after the editor opened it; nothing was changed."""
-
-    def __init__(self, current: Any) -> None:
-        super().__init__("stale edit")
-        self.current = current
 
 
 @dataclass(frozen=True)

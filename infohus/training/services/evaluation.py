@@ -21,17 +21,10 @@ from infohus.accounts.models import User
 from infohus.assessments.engine import clean_answers
 from infohus.assessments.models import Instrument, InstrumentVersion
 from infohus.audit.services import record_event
+from infohus.core.concurrency import StaleEdit
 from infohus.training.models import CourseRun, Enrolment, Phase, QuestionnaireAnswer
 from infohus.training.selectors.access import EnrolmentAccess
 from infohus.training.selectors.evaluation import answers_count, questionnaire_fields
-
-
-class StaleRun(Exception):
-    """The run was changed by someone else after the form was opened."""
-
-    def __init__(self, current: CourseRun) -> None:
-        super().__init__("stale run")
-        self.current = current
 
 
 def _refuse(message: str) -> ValidationError:
@@ -45,7 +38,7 @@ def attach_questionnaire(*, run: CourseRun, actor: User, questionnaire: Instrume
     current = (CourseRun.objects.select_for_update(of=("self",)).select_related("questionnaire__instrument")
                .get(pk=run.pk))
     if current.version != expected_version:
-        raise StaleRun(current)
+        raise StaleEdit(current)
     if current.status == CourseRun.Status.CANCELLED:
         raise ValidationError({"questionnaire": _("This run was cancelled, so it takes no questionnaire.")})
     if questionnaire is not None and not (questionnaire.is_published

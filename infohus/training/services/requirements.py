@@ -3,7 +3,7 @@
 A requirement is kept by the trainers of one organisation: who must comply (a role in a kind of
 organisation), how many such people each organisation needs, which course kinds satisfy it, how
 often (in calendar months) and how many days before the due date a reminder goes out. Edits carry
-the version the editor saw; a save over someone else's answers StaleRequirement and changes
+the version the editor saw; a save over someone else's answers StaleEdit and changes
 nothing.
 
 Reminders: every person in scope of an active requirement whose due date falls within its
@@ -32,6 +32,7 @@ from django.utils.translation import ngettext
 from infohus.accounts.models import Organisation, User
 from infohus.accounts.roles import Role
 from infohus.audit.services import record_event
+from infohus.core.concurrency import StaleEdit
 from infohus.training.models import CourseKind, Reminder, Requirement
 from infohus.training.selectors.access import training_organisations
 from infohus.training.selectors.compliance import (
@@ -48,14 +49,6 @@ MIN_INTERVAL, MAX_INTERVAL = 1, 120
 MIN_REMIND, MAX_REMIND = 0, 365
 MIN_PEOPLE, MAX_PEOPLE = 0, 100
 PURPOSE = "training requirements"
-
-
-class StaleRequirement(Exception):
-    """Someone else saved the requirement after the editor opened it; nothing was changed."""
-
-    def __init__(self, current: Requirement) -> None:
-        super().__init__("stale requirement")
-        self.current = current
 
 
 @dataclass(frozen=True)
@@ -137,7 +130,7 @@ def update_requirement(*, actor: User, requirement: Requirement, expected_versio
     updated = (Requirement.objects.filter(pk=requirement.pk, version=expected_version)
                .update(version=F("version") + 1, **fields))
     if not updated:
-        raise StaleRequirement(Requirement.objects.select_related("organisation").get(pk=requirement.pk))
+        raise StaleEdit(Requirement.objects.select_related("organisation").get(pk=requirement.pk))
     requirement.refresh_from_db()
     record_event(action="training.requirement_changed", actor=actor, organisation=requirement.organisation,
                  object_type="requirement", object_id=requirement.pk, purpose=PURPOSE,

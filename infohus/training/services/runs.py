@@ -25,10 +25,11 @@ from django.utils.translation import gettext as _
 
 from infohus.accounts.models import Membership, Organisation, User
 from infohus.audit.services import record_event
+from infohus.core.concurrency import StaleEdit
 from infohus.training.models import Attendance, Course, CourseRun, Enrolment, RunUnit, UnitKind
 from infohus.training.selectors.access import runs_for
 from infohus.training.selectors.runs import person_name, trainer_candidates, unit_name
-from infohus.training.services.courses import StaleEdit, require_trainer
+from infohus.training.services.courses import require_trainer
 
 MAX_CAPACITY = 1000
 MAX_COST = Decimal("9999999999.99")

@@ -1,5 +1,5 @@
 """The requirement services: only the trainers of an organisation keep its requirements; every
-rule refuses at its field; an edit over someone else's answers StaleRequirement and changes
+rule refuses at its field; an edit over someone else's answers StaleEdit and changes
 nothing; each write is audited. And the demo requirement, made once."""
 
 from dataclasses import replace
@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from infohus.accounts.models import Organisation, User
 from infohus.accounts.roles import Role
 from infohus.audit.models import AuditEvent
+from infohus.core.concurrency import StaleEdit
 from infohus.training.demo_compliance import RESOURCE_PERSON_REQUIREMENT, create_demo_requirements
 from infohus.training.models import CourseKind, Requirement
 from infohus.training.services import requirements as services
@@ -69,7 +70,7 @@ def test_an_edit_with_the_version_seen(people: People) -> None:
     assert (requirement.interval_months, requirement.is_active, requirement.version) == (12, False, 2)
     event = AuditEvent.objects.get(action="training.requirement_changed")
     assert event.details == {"changed": ["interval_months", "is_active"], "version": 2}
-    with pytest.raises(services.StaleRequirement) as stale:
+    with pytest.raises(StaleEdit) as stale:
         services.update_requirement(actor=people["tina"], requirement=requirement, expected_version=1,
                                     data=replace(DATA, interval_months=3))
     assert stale.value.current.interval_months == 12 and stale.value.current.version == 2

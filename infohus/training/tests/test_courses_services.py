@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from infohus.accounts.models import Organisation, User
 from infohus.audit.models import AuditEvent
+from infohus.core.concurrency import StaleEdit
 from infohus.training.models import Course, CourseKind, UnitKind
 from infohus.training.services import courses as services
 from infohus.training.tests.factories import make_course, make_run
@@ -60,7 +61,7 @@ def test_an_update_needs_the_version_seen(people: People) -> None:
     tina = people["tina"]
     course = make_course(created_by=tina)
     services.update_course(actor=tina, course=course, expected_version=1, data=_data(title="Ny titel"))
-    with pytest.raises(services.StaleEdit) as stale:
+    with pytest.raises(StaleEdit) as stale:
         services.update_course(actor=tina, course=course, expected_version=1, data=_data(title="Gammel"))
     assert stale.value.current.title == "Ny titel"
     course.refresh_from_db()

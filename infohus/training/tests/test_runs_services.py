@@ -15,10 +15,10 @@ from django.utils import timezone
 from infohus.accounts.models import Membership, Organisation, User
 from infohus.accounts.roles import Role
 from infohus.audit.models import AuditEvent
+from infohus.core.concurrency import StaleEdit
 from infohus.training.models import Attendance, CourseKind, CourseRun, Enrolment, RunUnit, UnitKind
 from infohus.training.selectors.runs import completions
 from infohus.training.services import runs as services
-from infohus.training.services.courses import StaleEdit
 from infohus.training.tests.factories import attend, make_course, make_enrolment, make_run
 
 pytestmark = pytest.mark.django_db
