@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "infohus.training",
     "infohus.interventions",
     "infohus.community",
+    "infohus.insights",
+    "infohus.privacy",
     "infohus.core",
 ]
 

@@ -12,9 +12,11 @@ urlpatterns = [
     path("desk/", include("infohus.interventions.urls")),
     path("desk/training/", include("infohus.training.urls")),
     path("desk/community/", include("infohus.community.urls")),
+    path("desk/insights/", include("infohus.insights.urls")),
     path("api/v1/directory/", directory_api.urls),
     path("accounts/", include("infohus.accounts.urls")),
     path("audit/", include("infohus.audit.urls")),
+    path("privacy/", include("infohus.privacy.urls")),
     path("i18n/set-language/", set_language, name="set_language"),
     path("admin/", admin_site.urls),
 ]

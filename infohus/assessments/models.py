@@ -198,6 +198,8 @@ class Assessment(models.Model):
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")
     signed_at = models.DateTimeField(null=True, blank=True)
+    # Set when retention erased the answers and attachments.
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Optimistic concurrency: a save names the revision it started from.
     revision = models.PositiveIntegerField(default=1, editable=False)
 

@@ -56,3 +56,20 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("audit events cannot be deleted")
+
+
+class ChainAnchor(models.Model):
+    """Where the chain begins after retention erased its oldest events: the first kept seq and
+    the hash it follows, so that verification starts there instead of at the genesis."""
+
+    first_seq = models.PositiveBigIntegerField(editable=False)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    events_erased = models.PositiveBigIntegerField(editable=False)
+    erased_before = models.DateTimeField(editable=False)
+    made_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-first_seq"]
+
+    def __str__(self) -> str:
+        return f"anchor at {self.first_seq}"

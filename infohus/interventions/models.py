@@ -85,6 +85,9 @@ class Intervention(models.Model):
     anonymous = models.BooleanField(_("anonymous"), default=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when retention erased the intervention's text, goals and session notes; kind, dates,
+    # outcome and session minutes stay for the statistics.
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:

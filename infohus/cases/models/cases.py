@@ -32,6 +32,8 @@ class Case(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     closure_reason = models.TextField(_("reason for closing"), blank=True)
+    # Set when retention erased the case's notes, attachments and team; the skeleton stays.
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:

@@ -64,6 +64,8 @@ class Concern(models.Model):
     # What the reporter may be told at the end, in general terms.
     outcome_for_reporter = models.CharField(_("outcome told to the reporter"), max_length=300, blank=True)
     received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Set when retention erased what the concern said; kind, dates and outcome stay for statistics.
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:

@@ -1,0 +1,3 @@
+"""Insights pages: dashboard. Filled by its own module of views."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Insights pages: research. Filled by its own module of views."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Data protection pages: processing."""
+
+urlpatterns: list = []

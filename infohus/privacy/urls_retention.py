@@ -1,0 +1,3 @@
+"""Data protection pages: retention."""
+
+urlpatterns: list = []

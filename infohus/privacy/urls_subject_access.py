@@ -1,0 +1,3 @@
+"""Data protection pages: subject_access."""
+
+urlpatterns: list = []
