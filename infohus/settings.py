@@ -248,3 +248,7 @@ LOGGING = {
     # fontTools logs each step of subsetting the font embedded in a PDF summary at INFO.
     "loggers": {"axes": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+# Insights: a published count below this shows as "<5" (and enough other cells are hidden that
+# it cannot be worked out). Research extracts must reach at least this k on their quasi-identifiers.
+INSIGHTS_MIN_CELL = env_int("INSIGHTS_MIN_CELL", 5, minimum=2)
