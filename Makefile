@@ -58,6 +58,7 @@ demo: migrate
 	$(MANAGE) demo_training
 	$(MANAGE) demo_interventions
 	$(MANAGE) demo_community
+	$(MANAGE) demo_insights
 	$(MANAGE) load_directory_sample
 
 run: demo
