@@ -50,10 +50,12 @@ class ChainReport:
         return self.first_break is None
 
 
-def walk(rows: Iterable[dict[str, Any]]) -> ChainReport:
-    """Check rows given in ascending seq order; stop at the first break."""
-    expected_prev = GENESIS
-    expected_seq = 1
+def walk(rows: Iterable[dict[str, Any]], *, first_seq: int = 1, prev_hash: str = GENESIS) -> ChainReport:
+    """Check rows given in ascending seq order; stop at the first break. The chain starts at
+    seq 1 after the genesis hash, or, once retention erased its oldest rows, at the anchor's
+    first seq after the hash of the last row erased."""
+    expected_prev = prev_hash
+    expected_seq = first_seq
     count = 0
     for row in rows:
         count += 1

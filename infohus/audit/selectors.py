@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from infohus.audit.chain import HASHED_FIELDS, ChainReport, walk
-from infohus.audit.models import AuditEvent
+from infohus.audit.models import AuditEvent, ChainAnchor
 
 
 def audit_events(*, action: str = "", actor: str = "", person_id: str = "", text: str = "") -> QuerySet[AuditEvent]:
@@ -26,11 +26,17 @@ def audit_actions() -> list[str]:
     return list(AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct())
 
 
-def _chain_rows() -> Iterator[dict[str, Any]]:
+def _chain_rows(first_seq: int) -> Iterator[dict[str, Any]]:
     fields = ("id", "prev_hash", "hash", *HASHED_FIELDS)
-    yield from AuditEvent.objects.order_by("seq").values(*fields).iterator(chunk_size=2000)
+    rows = AuditEvent.objects.filter(seq__gte=first_seq).order_by("seq").values(*fields)
+    yield from rows.iterator(chunk_size=2000)
 
 
 def verify_chain() -> ChainReport:
-    """Walk the whole chain from the first row and report the first break, if any."""
-    return walk(_chain_rows())
+    """Walk the chain from its start and report the first break, if any. The start is the
+    first row after the genesis, or, once retention erased the oldest rows, the newest anchor:
+    a row missing before it without an anchor is a break at the first row that remains."""
+    anchor = ChainAnchor.objects.order_by("-first_seq").values("first_seq", "prev_hash").first()
+    if anchor is None:
+        return walk(_chain_rows(1))
+    return walk(_chain_rows(anchor["first_seq"]), first_seq=anchor["first_seq"], prev_hash=anchor["prev_hash"])
