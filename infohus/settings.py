@@ -252,3 +252,13 @@ LOGGING = {
 # Insights: a published count below this shows as "<5" (and enough other cells are hidden that
 # it cannot be worked out). Research extracts must reach at least this k on their quasi-identifiers.
 INSIGHTS_MIN_CELL = env_int("INSIGHTS_MIN_CELL", 5, minimum=2)
+
+# Legal minimums of retention per kind of record (privacy/retention.py), raised where the
+# organisation's legal assessment says so: RETENTION_MINIMUM_MONTHS="case_closed=36,audit_event=60".
+# A minimum can only be raised above the one in the code, never lowered.
+RETENTION_MINIMUM_MONTHS: dict[str, int] = {}
+for _item in env_list("RETENTION_MINIMUM_MONTHS", []):
+    _kind, _, _months = _item.partition("=")
+    if not _months.strip().isdigit():
+        raise ImproperlyConfigured(f"RETENTION_MINIMUM_MONTHS: {_item!r} is not kind=months")
+    RETENTION_MINIMUM_MONTHS[_kind.strip()] = int(_months)
