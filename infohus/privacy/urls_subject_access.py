@@ -1,3 +1,10 @@
-"""Data protection pages: subject_access."""
+"""Data protection pages: subject access (GDPR art. 15)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from infohus.privacy import views_subject_access as views
+
+urlpatterns = [
+    path("", views.find, name="subject_access"),
+    path("<int:pk>/", views.person, name="subject_access_person"),
+]
