@@ -258,7 +258,7 @@ INSIGHTS_MIN_CELL = env_int("INSIGHTS_MIN_CELL", 5, minimum=2)
 # A minimum can only be raised above the one in the code, never lowered.
 RETENTION_MINIMUM_MONTHS: dict[str, int] = {}
 for _item in env_list("RETENTION_MINIMUM_MONTHS", []):
-    _kind, _, _months = _item.partition("=")
+    _kind, _sep, _months = _item.partition("=")
     if not _months.strip().isdigit():
         raise ImproperlyConfigured(f"RETENTION_MINIMUM_MONTHS: {_item!r} is not kind=months")
     RETENTION_MINIMUM_MONTHS[_kind.strip()] = int(_months)
