@@ -1,4 +1,4 @@
-"""Authorisation-matrix rows of the research pages, and the project factory their tests share.
+"""Authorisation-matrix rows of the research pages.
 
 Only the analyst anders (ANALYSE) proposes projects; anders and the data protection officer dina
 (AUDIT) read the register and a project with its extract log; only dina decides and makes
@@ -8,12 +8,10 @@ proposed project can be decided (404 otherwise), only an approved one extracted 
 Each row builds its own project (kwargs is called once per person).
 """
 
-import secrets
-from datetime import date
 from typing import Any
 
-from infohus.cases.identifiers import encrypt
 from infohus.insights.models import ResearchProject
+from infohus.insights.tests.factories import make_project
 from tests.authz import Row, allowed
 
 READERS = allowed("anders", "dina")
@@ -23,21 +21,6 @@ NOBODY: frozenset[str] = frozenset()
 
 PAGE = frozenset({200})
 DONE = frozenset({302})
-
-
-def make_project(*, proposed_by: Any, status: str = ResearchProject.Status.PROPOSED, **fields: Any) -> ResearchProject:
-    """A project over an empty period long ago unless told otherwise; an approved one has its key."""
-    values: dict[str, Any] = {
-        "title": "Mentoring and outcomes", "purpose": "Which courses of mentoring end with goals met.",
-        "researchers": "A university research group", "fields": ["extremism", "decision_kind"],
-        "quasi_identifiers": ["extremism"], "k": 5, "period_start": date(2001, 1, 1),
-        "period_end": date(2001, 12, 31)}
-    values.update(fields)
-    project = ResearchProject(proposed_by=proposed_by, status=status, **values)
-    if status == ResearchProject.Status.APPROVED:
-        project.key_encrypted = encrypt(secrets.token_bytes(32).hex())
-    project.save()
-    return project
 
 
 def _proposed(world: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from infohus.audit.models import AuditEvent
 from infohus.cases.identifiers import decrypt
 from infohus.insights.models import ResearchProject
 from infohus.insights.services.research import decide_project, project_key
-from infohus.insights.tests.authz_rows_research import make_project
+from infohus.insights.tests.factories import make_project
 
 pytestmark = pytest.mark.django_db
 S = ResearchProject.Status

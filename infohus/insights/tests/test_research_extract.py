@@ -20,7 +20,7 @@ from infohus.cases.tests.factories import make_case, make_concern, make_note, ma
 from infohus.insights import research_catalogue as catalogue
 from infohus.insights.models import ResearchExtract, ResearchProject
 from infohus.insights.services.research import SHIFT_DAYS, check_k_anonymity, project_key, pseudonym, shift_days
-from infohus.insights.tests.authz_rows_research import make_project
+from infohus.insights.tests.factories import make_project
 from infohus.interventions.tests.factories import make_intervention, make_session
 
 S = ResearchProject.Status

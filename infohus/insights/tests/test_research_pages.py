@@ -7,7 +7,7 @@ import pytest
 
 from infohus.accounts.models import User
 from infohus.insights.models import ResearchExtract, ResearchProject
-from infohus.insights.tests.authz_rows_research import make_project
+from infohus.insights.tests.factories import make_project
 
 pytestmark = pytest.mark.django_db
 S = ResearchProject.Status
