@@ -271,6 +271,39 @@ def _my_peer_reports(user: Any) -> list[Item]:
             for r in reports[:LIMIT]]
 
 
+def _research_projects(user: Any) -> list[Item]:
+    from infohus.insights.selectors.research import project_list
+
+    return [Item(f"{p.title} · {p.get_status_display()}", reverse("insights:research_detail", args=[p.pk]))
+            for p in project_list()[:LIMIT]]
+
+
+def _research_waiting(user: Any) -> list[Item]:
+    from infohus.insights.models import ResearchProject
+    from infohus.insights.selectors.research import project_list
+
+    return [Item(p.title, reverse("insights:research_detail", args=[p.pk]))
+            for p in project_list().filter(status=ResearchProject.Status.PROPOSED)[:LIMIT]]
+
+
+def _holds_in_force(user: Any) -> list[Item]:
+    """Holds by date and reference, without the person's name: the list page has it."""
+    from infohus.privacy.selectors.retention import holds
+
+    return [Item(f"{timezone.localtime(h.placed_at):%Y-%m-%d} · {h.reference or _('no reference')}",
+                 reverse("privacy:legal_holds") + f"#hold-{h.pk}")
+            for h in holds(include_lifted=False)[:LIMIT]]
+
+
+def _retention_runs(user: Any) -> list[Item]:
+    from infohus.privacy.selectors.retention import runs
+
+    return [Item(f"{timezone.localtime(r.started_at):%Y-%m-%d %H:%M} · "
+                 f"{_('dry run') if r.dry_run else _('erasure')} · {r.get_status_display()}",
+                 reverse("privacy:retention_run", args=[r.pk]))
+            for r in runs()[:5]]
+
+
 _SOURCES: dict[str, Callable[[Any], list[Item]]] = {
     "my_concerns": _my_concerns, "local_waiting": _local_waiting, "local_forwarded": _local_forwarded,
     "triage_queue": _triage_queue, "next_meetings": _next_meetings, "my_cases": _my_cases,
@@ -280,6 +313,8 @@ _SOURCES: dict[str, Callable[[Any], list[Item]]] = {
     "overdue_requirements": _overdue_requirements,
     "community_partners": _community_partners, "dialogue_meetings": _dialogue_meetings,
     "follow_ups": _follow_ups, "peer_reports": _peer_reports, "my_peer_reports": _my_peer_reports,
+    "research_projects": _research_projects, "research_waiting": _research_waiting,
+    "holds_in_force": _holds_in_force, "retention_runs": _retention_runs,
 }
 
 # --- the pages ---------------------------------------------------------------------------------
@@ -368,12 +403,24 @@ _PAGES: dict[Role, StartPage] = {
         S(_("Moderation queue"), _("Proposals sent through “Get involved” will appear here."), "moderation_queue"),
     )),
     R.ANALYST: StartPage(_("Statistics"), (
-        S(_("Dashboards"), _("Anonymised statistics about the work will appear here.")),
+        S(_("Dashboard"), _("Concerns, triage, cases, interventions, mentor lending, training and community work, "
+                            "with small numbers hidden."),
+          link="insights:dashboard", link_label=_("Open the statistics dashboard")),
+        S(_("Research projects"), _("Research projects you propose will appear here with their status."),
+          "research_projects", link="insights:research_new", link_label=_("Propose a research project")),
     )),
     R.DATA_PROTECTION_OFFICER: StartPage(_("Data protection"), (
         S(_("Break-the-glass alerts"), _("Emergency access to records will appear here for your review."),
           "break_glass"),
-        S(_("Subject access requests"), _("Requests for a person's data will appear here.")),
+        S(_("Research projects waiting for your decision"),
+          _("Research projects that analysts propose will appear here."), "research_waiting",
+          link="insights:research_list", link_label=_("All research projects")),
+        S(_("Legal holds in force"), _("People whose records are kept past retention will appear here."),
+          "holds_in_force", link="privacy:legal_holds", link_label=_("All legal holds")),
+        S(_("Retention runs"), _("The daily erasure of expired records and your dry runs will appear here."),
+          "retention_runs", link="privacy:retention_rules", link_label=_("Retention rules and a dry run")),
+        S(_("Subject access requests"), _("Find a person to export everything the platform holds about them."),
+          link="privacy:subject_access", link_label=_("Find a person")),
     )),
     R.SYSTEM_ADMINISTRATOR: StartPage(_("Administration"), (
         S(_("Recent account changes"), _("New users and membership changes will appear here.")),

@@ -1,3 +1,10 @@
-"""Insights pages: dashboard. Filled by its own module of views."""
+"""Insights pages: the analyst's dashboard and its downloads (namespace "insights")."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from infohus.insights import views_dashboard as views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("export/", views.export, name="dashboard_export"),
+]

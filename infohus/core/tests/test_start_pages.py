@@ -30,7 +30,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "yasmin": ("Your ambassador work",
                "What you report about your peer group will appear here, with what happens next."),
     "dorte": ("Practice network", "Proposals sent through “Get involved” will appear here."),
-    "anders": ("Statistics", "Anonymised statistics about the work will appear here."),
+    "anders": ("Statistics", "Concerns, triage, cases, interventions, mentor lending, training and community work, "
+                             "with small numbers hidden."),
     "dina": ("Data protection", "Emergency access to records will appear here for your review."),
     "sofie": ("Administration", "New users and membership changes will appear here."),
 }
@@ -162,5 +163,59 @@ def test_data_protection_officer_sees_break_the_glass_openings(
 
     for _ in range(3):
         grant_break_glass(make_case(lead=people["carl"]), people["per"])  # type: ignore[arg-type]
-    with django_assert_num_queries(START_QUERIES + 1):  # type: ignore[attr-defined]
+    with django_assert_num_queries(START_QUERIES + filled_sections(Role.DATA_PROTECTION_OFFICER)):  # type: ignore[attr-defined]
         dina.get("/desk/")
+
+
+def test_data_protection_officer_sees_research_waiting_holds_and_runs(
+    signed_in: Callable[[str], Client], people: dict[str, User], django_assert_num_queries: Callable[..., object]
+) -> None:
+    from datetime import date
+
+    from infohus.cases.tests.factories import make_person
+    from infohus.insights.models import ResearchProject
+    from infohus.privacy.models import LegalHold, RetentionRun
+
+    def propose(title: str, status: str = ResearchProject.Status.PROPOSED) -> ResearchProject:
+        return ResearchProject.objects.create(
+            title=title, purpose="p", researchers="r", period_start=date(2024, 1, 1), period_end=date(2025, 1, 1),
+            proposed_by=people["anders"], status=status)
+
+    waiting = propose("Early intervention study")
+    propose("Already approved study", ResearchProject.Status.APPROVED)
+    person = make_person("Hold", "Person")
+    LegalHold.objects.create(person=person, reason="A complaint", reference="J.nr. 2026-17", placed_by=people["dina"])
+    run = RetentionRun.objects.create(dry_run=True, status=RetentionRun.Status.DONE)
+    dina = signed_in("dina")
+
+    html = dina.get("/desk/").content.decode()
+
+    assert f'href="/desk/insights/research/{waiting.pk}/">Early intervention study</a>' in html
+    assert "Already approved study" not in html
+    assert "J.nr. 2026-17" in html
+    assert "Hold Person" not in html  # the start page names no one; the holds page does
+    assert f'href="/privacy/retention/runs/{run.pk}/"' in html
+    assert "dry run · Done" in html
+    for n in range(3):
+        propose(f"Study {n}")
+        LegalHold.objects.create(person=make_person("Other", str(n)), reason="r", placed_by=people["dina"])
+        RetentionRun.objects.create(status=RetentionRun.Status.DONE)
+    with django_assert_num_queries(START_QUERIES + filled_sections(Role.DATA_PROTECTION_OFFICER)):  # type: ignore[attr-defined]
+        dina.get("/desk/")
+
+
+def test_analyst_sees_the_status_of_research_projects(
+    signed_in: Callable[[str], Client], people: dict[str, User]
+) -> None:
+    from datetime import date
+
+    from infohus.insights.models import ResearchProject
+
+    project = ResearchProject.objects.create(
+        title="Treatment outcomes", purpose="p", researchers="r", period_start=date(2024, 1, 1),
+        period_end=date(2025, 1, 1), proposed_by=people["anders"], status=ResearchProject.Status.REFUSED)
+
+    html = signed_in("anders").get("/desk/").content.decode()
+
+    assert f'href="/desk/insights/research/{project.pk}/">Treatment outcomes · Refused</a>' in html
+    assert 'href="/desk/insights/"' in html
