@@ -186,6 +186,7 @@ class OutreachEvent(models.Model):
 
     class Meta:
         ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["held_on"])]  # community activity per month (insights)
         verbose_name = _("outreach event")
         verbose_name_plural = _("outreach events")
 
@@ -214,6 +215,7 @@ class YouthCohort(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="cohort_ends_after_it_starts"),
         ]
+        indexes = [models.Index(fields=["starts_on"])]  # community activity per month (insights)
         verbose_name = _("youth cohort")
         verbose_name_plural = _("youth cohorts")
 
@@ -257,6 +259,7 @@ class YouthParticipant(models.Model):
 
     class Meta:
         ordering = ["cohort", "first_name", "last_name", "pk"]
+        indexes = [models.Index(fields=["joined_on"])]  # community activity per month (insights)
         constraints = [
             models.CheckConstraint(condition=Q(consent_by="self") | ~Q(parent_name=""),
                                    name="parental_consent_names_the_parent"),
@@ -429,6 +432,7 @@ class PeerReport(models.Model):
 
     class Meta:
         ordering = ["-reported_at", "-pk"]
+        indexes = [models.Index(fields=["reported_at"])]  # community activity per month (insights)
         verbose_name = _("ambassador's report")
         verbose_name_plural = _("ambassadors' reports")
 

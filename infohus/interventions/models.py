@@ -107,6 +107,7 @@ class Intervention(models.Model):
             models.Index(fields=["case", "status"]),
             models.Index(fields=["provider_user", "status"]),
             models.Index(fields=["kind", "started_on"]),
+            models.Index(fields=["started_on"]),  # interventions of a period over all kinds (insights)
         ]
         verbose_name = _("intervention")
         verbose_name_plural = _("interventions")
@@ -175,6 +176,8 @@ class Session(models.Model):
         indexes = [
             models.Index(fields=["intervention", "-held_on"]),
             models.Index(fields=["logged_by", "next_appointment"]),
+            # mentor hours lent and borrowed per month (insights)
+            models.Index(fields=["held_on"], condition=Q(lending__isnull=False), name="session_lent_held_on"),
         ]
 
     def __str__(self) -> str:

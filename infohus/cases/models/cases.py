@@ -38,6 +38,8 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-opened_at"]
+        # cases opened, closed and open in a period (insights; retention reads closed_at)
+        indexes = [models.Index(fields=["opened_at"]), models.Index(fields=["closed_at"])]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
 

@@ -95,5 +95,8 @@ class TriageDecision(models.Model):
     case = models.OneToOneField("cases.Case", null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="opening_decision")
 
+    class Meta:
+        indexes = [models.Index(fields=["decided_on"])]  # decisions and time to decision (insights)
+
     def __str__(self) -> str:
         return self.get_kind_display()
