@@ -12,7 +12,7 @@ from infohus.accounts.models import Organisation, User
 from infohus.cases.models import Case, Concern, ExtremismKind, Person, TeamMember, TriageDecision
 from infohus.interventions.models import Intervention, InterventionKind, Outcome, Session
 
-HISTORY_SIZE = 240
+HISTORY_SIZE = 900
 MARK = "Historisk"  # first name of every history person: how the command knows it already ran
 
 _DECISIONS = [
