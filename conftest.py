@@ -77,3 +77,10 @@ def _fast_password_hashing(settings: object) -> None:
     # Argon2 is the production hasher (pinned by a test of its own); tests hash with MD5 so
     # that hundreds of sign-ins stay quick.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_statistics(settings: object) -> None:
+    # The dashboard caches its figures for some minutes; tests change the data between two
+    # requests and expect new figures. The cache's own test turns it on.
+    settings.INSIGHTS_CACHE_SECONDS = 0  # type: ignore[attr-defined]

@@ -252,6 +252,8 @@ LOGGING = {
 # Insights: a published count below this shows as "<5" (and enough other cells are hidden that
 # it cannot be worked out). Research extracts must reach at least this k on their quasi-identifiers.
 INSIGHTS_MIN_CELL = env_int("INSIGHTS_MIN_CELL", 5, minimum=3)
+# How long the dashboard's suppressed figures for one filter are kept in the cache (0: not at all).
+INSIGHTS_CACHE_SECONDS = env_int("INSIGHTS_CACHE_SECONDS", 600)
 
 # Legal minimums of retention per kind of record (privacy/retention.py), raised where the
 # organisation's legal assessment says so: RETENTION_MINIMUM_MONTHS="case_closed=36,audit_event=60".
