@@ -20,6 +20,7 @@ from django.db import connection
 from django.db.models import (
     Aggregate,
     Count,
+    DateField,
     Expression,
     F,
     FloatField,
@@ -31,7 +32,7 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as Choose
-from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear, TruncDate
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -74,12 +75,16 @@ def aware(day: date) -> datetime:
 
 
 def month_key(field: str) -> Any:
-    """The month of a date or time as one integer, 202403 for March 2024 (local time)."""
-    return ExtractYear(field) * 100 + ExtractMonth(field)
+    """The first day of the month of a date or time (local time). date_trunc on PostgreSQL, which
+    groups about twice as fast over a million concerns as year * 100 + month did (bench/README.md)."""
+    return TruncMonth(field, output_field=DateField())
 
 
-def month_of(key: int) -> date:
-    return date(key // 100, key % 100, 1)
+def month_of(key: date | datetime | str) -> date:
+    """The month as a date; raw SQL on SQLite gives the text of it."""
+    if isinstance(key, str):
+        return date.fromisoformat(key[:10])
+    return key.date() if isinstance(key, datetime) else key
 
 
 def _per_month(queryset: QuerySet[Any, Any], field: str, category: Any) -> list[MonthCount]:
