@@ -74,3 +74,14 @@ class HouseDocument(FPDF):
         text = self.clean(str(text))
         self.written.append(text)
         return text
+
+    def report_layout(self) -> None:
+        """The layout of the house's reports (assessment summaries, subject access exports): 18 mm
+        margins, "page n of N", and the first page begun."""
+        self.set_auto_page_break(auto=True, margin=18)
+        self.set_margins(18, 16, 18)
+        self.alias_nb_pages()
+        self.add_page()
+
+    def font(self, size: float = 10, bold: bool = False) -> None:
+        self.set_font(self.family, "B" if bold else "", size)

@@ -107,13 +107,7 @@ class Document(HouseDocument):
         super().__init__(title=title, compress=COMPRESS)
         self.doc_title = title
         self.printed = printed
-        self.set_auto_page_break(auto=True, margin=18)
-        self.set_margins(18, 16, 18)
-        self.alias_nb_pages()
-        self.add_page()
-
-    def font(self, size: float = 10, bold: bool = False) -> None:
-        self.set_font(self.family, "B" if bold else "", size)
+        self.report_layout()
 
     def header(self) -> None:
         self.font(8)
