@@ -39,8 +39,10 @@ def history_present() -> bool:
 
 @transaction.atomic
 def create_history(*, size: int = HISTORY_SIZE, today: date | None = None) -> int:
-    """Concerns received over the last two years, all decided; a case for each statutory offer,
-    closed unless recent, with a mentoring or parent-coaching intervention and its sessions.
+    """Concerns received over the last thirty months, all decided (the oldest past the default
+    retention of a concern closed without a case, so that the dry run finds some); a case for
+    each statutory offer, closed unless recent, with a mentoring or parent-coaching intervention
+    and its sessions.
     Returns how many concerns it made (0 when the history is already there)."""
     if history_present():
         return 0
@@ -58,7 +60,7 @@ def create_history(*, size: int = HISTORY_SIZE, today: date | None = None) -> in
     for n in range(1, size + 1):
         key = rng.choices(list(weights), weights=list(weights.values()))[0]
         municipality = municipalities[key]
-        received = today - timedelta(days=rng.randint(20, 730))
+        received = today - timedelta(days=rng.randint(20, 910))
         born = date(received.year - rng.randint(14, 40), rng.randint(1, 12), rng.randint(1, 28))
         person = Person.objects.create(
             first_name=MARK, last_name=f"person {n:04d}", birth_date=born, municipality=municipality,

@@ -1,4 +1,4 @@
-"""`manage.py demo_insights`: two years of synthetic decided concerns, once, never in production."""
+"""`manage.py demo_insights`: thirty months of synthetic decided concerns, once, never in production."""
 
 from datetime import date, timedelta
 from io import StringIO
@@ -24,9 +24,9 @@ def test_history_is_decided_synthetic_and_made_once(people: dict[str, object]) -
     assert concerns.count() == 60
     assert set(concerns.values_list("status", flat=True)) == {Concern.Status.DECIDED}
     assert TriageDecision.objects.filter(concern__in=concerns).count() == 60
-    # received within the last two years, decided on or after receipt and never in the future
+    # received within the last thirty months, decided on or after receipt and never in the future
     for received, decided in concerns.values_list("received_at", "decision__decided_on"):
-        assert today - timedelta(days=731) <= received.date() <= today
+        assert today - timedelta(days=911) <= received.date() <= today
         assert received.date() <= decided <= today
     # a case exactly for each statutory offer, with one intervention that has sessions
     offers = TriageDecision.objects.filter(concern__in=concerns, kind=TriageDecision.Kind.STATUTORY_OFFER)
