@@ -33,12 +33,15 @@ every cell is hidden with reason "withheld" and no mark says which counts were s
 
 import heapq
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 from django.conf import settings
 from django.utils.translation import gettext
+from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.sparse import coo_array
 
 Reason = Literal["", "small", "secondary", "withheld"]
 
@@ -98,9 +101,17 @@ def suppress(counts: Sequence[Sequence[int]], *, threshold: int | None = None) -
     """The table as it may be published; threshold defaults to settings.INSIGHTS_MIN_CELL."""
     limit = _threshold(threshold)
     grid = _with_totals(counts)
-    reasons: list[list[Reason]] = [["small" if value < limit else "" for value in row] for row in grid]
+    reasons = _primary(grid, limit)
     # With no rows or no columns every total is an empty sum: all zero, all small, nothing to protect.
     withheld = len(grid) > 1 and len(grid[0]) > 1 and not _protect(grid, reasons, limit)
+    return _published(grid, reasons, limit, withheld=withheld)
+
+
+def _primary(grid: list[list[int]], threshold: int) -> list[list[Reason]]:
+    return [["small" if value < threshold else "" for value in row] for row in grid]
+
+
+def _published(grid: list[list[int]], reasons: list[list[Reason]], limit: int, *, withheld: bool) -> SuppressedTable:
     if withheld:
         reasons = [["withheld" for _value in row] for row in grid]
     published = [
@@ -120,13 +131,286 @@ def suppress(counts: Sequence[Sequence[int]], *, threshold: int | None = None) -
 def suppress_series(values: Sequence[int], *, threshold: int | None = None) -> SuppressedSeries:
     """A single column of counts with its total, suppressed like a table of one column."""
     # The row totals of a one-column table repeat its cells, so the reader learns nothing more.
-    table = suppress([[value] for value in values], threshold=threshold)
+    return as_series(suppress([[value] for value in values], threshold=threshold))
+
+
+def as_series(table: SuppressedTable) -> SuppressedSeries:
+    """A table of one column as the series it is: its cells and its column total."""
+    if any(len(row) != 1 for row in table.cells):
+        raise ValueError("Only a table of one column is a series.")
     return SuppressedSeries(
         values=[row[0] for row in table.cells],
         total=table.column_totals[0],
         threshold=table.threshold,
         withheld=table.withheld,
     )
+
+
+def suppress_linked(grids: Sequence[Sequence[Sequence[int]]], *,
+                    threshold: int | None = None) -> list[SuppressedTable]:
+    """Tables with the same rows and the same row totals, suppressed together (see the module doc).
+
+    A row total, and the grand total, is shown in every table or hidden in every table, and no
+    hidden value of any table can be worked out from everything the tables publish together. If
+    one of them cannot be protected, all of them are withheld.
+    """
+    limit = _threshold(threshold)
+    if not grids:
+        raise ValueError("Give at least one table.")
+    tables = [_with_totals(counts) for counts in grids]
+    totals = [[row[-1] for row in table] for table in tables]
+    if any(len(table_totals) != len(totals[0]) for table_totals in totals):
+        raise ValueError("Linked tables must have the same rows.")
+    if any(table_totals != totals[0] for table_totals in totals):
+        raise ValueError("Linked tables must have the same row totals.")
+    if len(tables) == 1 or len(tables[0]) == 1:
+        # One table is linked to nothing; with no rows every total is zero and small everywhere.
+        return [suppress(counts, threshold=limit) for counts in grids]
+    reasons = _protect_linked(tables, limit)
+    if reasons is None:
+        return [_published(table, _primary(table, limit), limit, withheld=True) for table in tables]
+    return [_published(table, table_reasons, limit, withheld=False)
+            for table, table_reasons in zip(tables, reasons, strict=True)]
+
+
+# A cell of one of several linked tables: (table, row, column) in the grids with totals. A shared
+# total, the same in every table, is (SHARED, row, SHARED).
+SHARED = -1
+Place = tuple[int, int, int]
+
+
+def _shared_cells(table: list[list[int]]) -> frozenset[Cell]:
+    """The row totals and the grand total: the cells that linked tables have in common."""
+    last = len(table[0]) - 1
+    return frozenset((i, last) for i in range(len(table)))
+
+
+def _protect_linked(tables: list[list[list[int]]], limit: int) -> list[list[list[Reason]]] | None:
+    """Hide cells until the joint audit finds nothing that can be worked out; None: withhold them all."""
+    reasons = [_primary(table, limit) for table in tables]
+    free: set[Place] = set()
+    while True:
+        if not _settle(tables, reasons, limit):
+            return None
+        exposed = _first_exposed(tables, reasons, limit, free)
+        if exposed is None:
+            return reasons
+        if not _cover_linked(tables, reasons, limit, exposed):
+            return None
+
+
+def _settle(tables: list[list[list[int]]], reasons: list[list[list[Reason]]], limit: int) -> bool:
+    """Protect each table on its own, and hide a shared total everywhere once it is hidden anywhere.
+
+    False when some table cannot be protected even on its own.
+    """
+    while True:
+        for table, table_reasons in zip(tables, reasons, strict=True):
+            if not _protect(table, table_reasons, limit):
+                return False
+        changed = False
+        for i in range(len(tables[0])):
+            if any(table_reasons[i][-1] for table_reasons in reasons):
+                for table_reasons in reasons:
+                    if not table_reasons[i][-1]:
+                        # A shown total is at least the threshold, or it would be small everywhere.
+                        table_reasons[i][-1] = "secondary"
+                        changed = True
+        if not changed:
+            return True
+
+
+def _first_exposed(tables: list[list[list[int]]], reasons: list[list[list[Reason]]], limit: int,
+                   free: set[Place]) -> Place | None:
+    """The first hidden cell, in the tables' order, that everything published together gives away.
+
+    Cheap first: a cell on a loop of its own table that leaves the shared totals alone can move
+    without touching the other tables, so it is free. The rest are asked of an integer program
+    over every table at once (the shared totals one variable each): the cell's least and greatest
+    value. A table found on the way that gives a cell another value frees that cell too. More
+    hidden cells only widen what fits, so a cell once free stays free (kept in `free`).
+    """
+    for k, (table, table_reasons) in enumerate(zip(tables, reasons, strict=True)):
+        shared = _shared_cells(table)
+        flows = _Flows(table, table_reasons, limit, fixed=shared)
+        for cell in flows.directions:
+            if (k, *cell) not in free and flows.is_free(cell):
+                free.add((k, *cell))
+    program = _JointProgram(tables, reasons, limit)
+    while True:
+        # Push every unsettled cell down at once, then up: each answer frees many cells in one go.
+        unsettled = [place for place in program.places if place not in free]
+        if not unsettled:
+            return None
+        before = len(unsettled)
+        for witness in program.other_values(unsettled):
+            free.update(witness)
+        if before - len([place for place in unsettled if place not in free]) < 2:
+            break
+    for place in program.places:
+        if place in free:
+            continue
+        for witness in program.other_values([place]):
+            free.update(witness)
+            if place in witness:
+                break
+        else:
+            return place
+    return None
+
+
+class _JointProgram:
+    """What a reader knows of linked tables, as integer constraints (scipy's milp, HiGHS)."""
+
+    def __init__(self, tables: list[list[list[int]]], reasons: list[list[list[Reason]]], limit: int) -> None:
+        self.places: list[Place] = []
+        index: dict[Place, int] = {}
+        lower: list[float] = []
+        upper: list[float] = []
+        self.truth: list[int] = []
+        # Far above any count, so a greatest value this high means "more than the true one".
+        ceiling = 4 * sum(table[-1][-1] for table in tables) + 4 * limit + 100
+        for k, (table, table_reasons) in enumerate(zip(tables, reasons, strict=True)):
+            last = len(table[0]) - 1
+            for i, row in enumerate(table):
+                for j, value in enumerate(row):
+                    place = (SHARED, i, SHARED) if j == last else (k, i, j)
+                    if not table_reasons[i][j] or place in index:
+                        continue
+                    index[place] = len(self.places)
+                    self.places.append(place)
+                    self.truth.append(value)
+                    small = table_reasons[i][j] == "small"
+                    lower.append(0 if small else limit)
+                    upper.append(limit - 1 if small else ceiling)
+        rows: list[int] = []
+        columns: list[int] = []
+        coefficients: list[float] = []
+        sums: list[float] = []
+        for k, (table, table_reasons) in enumerate(zip(tables, reasons, strict=True)):
+            height, width = len(table), len(table[0])
+            lines = [[(i, j) for j in range(width)] for i in range(height)]
+            lines += [[(i, j) for i in range(height)] for j in range(width)]
+            for line in lines:
+                # Every line adds up to its total, the last cell: the others less the total is zero.
+                constant = 0
+                for n, (i, j) in enumerate(line):
+                    sign = -1 if n == len(line) - 1 else 1
+                    if table_reasons[i][j]:
+                        place = (SHARED, i, SHARED) if j == width - 1 else (k, i, j)
+                        rows.append(len(sums))
+                        columns.append(index[place])
+                        coefficients.append(sign)
+                    else:
+                        constant += sign * table[i][j]
+                sums.append(-constant)
+        self.index = index
+        self.bounds = Bounds(np.array(lower), np.array(upper))
+        self.constraints = LinearConstraint(
+            coo_array((coefficients, (rows, columns)), shape=(len(sums), len(self.places))).tocsr(),
+            np.array(sums), np.array(sums))
+
+    def other_values(self, places: list[Place]) -> Iterator[set[Place]]:
+        """Tables that fit what is published with the cells' sum at its least, then at its greatest.
+
+        Each yields the cells it gives another value; for one cell, the cell itself is among them
+        when it can take another value.
+        """
+        for sign in (1.0, -1.0):
+            objective = np.zeros(len(self.places))
+            for place in places:
+                objective[self.index[place]] = sign
+            result = milp(objective, constraints=self.constraints, integrality=np.ones(len(self.places)),
+                          bounds=self.bounds)
+            if result.status != 0 or result.x is None:
+                # No answer proves nothing free; the caller then protects the cell further.
+                yield set()
+                continue
+            values = np.rint(result.x)
+            yield {self.places[n] for n, value in enumerate(values) if value != self.truth[n]}
+
+
+def _cover_linked(tables: list[list[list[int]]], reasons: list[list[list[Reason]]], limit: int,
+                  exposed: Place) -> bool:
+    """Hide at least one more cell so that the exposed one can move; False when none is left.
+
+    First a loop in the cell's own table that leaves the shared totals alone (for a shared total:
+    a loop through it in every table, all moving it the same way), which frees it for certain.
+    Failing that, the cheapest loop with the shared totals in it, then the cheapest shown cell in
+    a line through the cell, then the cheapest shown cell anywhere; the audit then asks again.
+    """
+    k, i, j = exposed
+    chosen: list[Place] = []
+    if k != SHARED:
+        table = tables[k]
+        path = _Flows(table, reasons[k], limit, fixed=_shared_cells(table)).cheapest_cover((i, j))
+        if path is None:
+            path = _Flows(table, reasons[k], limit).cheapest_cover((i, j))
+        chosen = [(k, *cell) for cell in path or []]
+    else:
+        chosen = _cover_shared(tables, reasons, limit, i)
+    if not chosen:
+        chosen = _cheapest_shown(tables, reasons, exposed)
+    for place in chosen:
+        _hide(tables, reasons, place)
+    return bool(chosen)
+
+
+def _cover_shared(tables: list[list[list[int]]], reasons: list[list[list[Reason]]], limit: int,
+                  row: int) -> list[Place]:
+    best: tuple[tuple[int, int], list[Place]] | None = None
+    for rising in (True, False):
+        cost, places = (0, 0), []
+        for k, table in enumerate(tables):
+            cell = (row, len(table[0]) - 1)
+            flows = _Flows(table, reasons[k], limit, fixed=_shared_cells(table) - {cell})
+            found = flows.cover_one_way(cell, rising)
+            if found is None:
+                break
+            cost = (cost[0] + found[0][0], cost[1] + found[0][1])
+            places += [(k, *shown) for shown in found[1]]
+        else:
+            if places and (best is None or (cost, places) < best):
+                best = (cost, places)
+    if best is not None:
+        return best[1]
+    places = []
+    for k, table in enumerate(tables):
+        path = _Flows(table, reasons[k], limit).cheapest_cover((row, len(table[0]) - 1))
+        places += [(k, *shown) for shown in path or []]
+    return places
+
+
+def _cheapest_shown(tables: list[list[list[int]]], reasons: list[list[list[Reason]]],
+                    exposed: Place) -> list[Place]:
+    """The shown cell of least count in a line through the exposed cell, else anywhere."""
+    k, i, j = exposed
+    near: list[tuple[int, Place]] = []
+    anywhere: list[tuple[int, Place]] = []
+    for n, (table, table_reasons) in enumerate(zip(tables, reasons, strict=True)):
+        last = len(table[0]) - 1
+        for a, row in enumerate(table):
+            for b, value in enumerate(row):
+                if table_reasons[a][b]:
+                    continue
+                candidate = (value, (n, a, b))
+                anywhere.append(candidate)
+                in_line = a == i or b == last if k == SHARED else n == k and (a == i or b == j)
+                if in_line:
+                    near.append(candidate)
+    options = near or anywhere
+    return [min(options)[1]] if options else []
+
+
+def _hide(tables: list[list[list[int]]], reasons: list[list[list[Reason]]], place: Place) -> None:
+    """Hide a shown cell as secondary; a shared total in every table."""
+    k, i, j = place
+    if j == len(tables[k][0]) - 1:
+        for table_reasons in reasons:
+            if not table_reasons[i][-1]:
+                table_reasons[i][-1] = "secondary"
+    elif not reasons[k][i][j]:
+        reasons[k][i][j] = "secondary"
 
 
 def footnotes(table: SuppressedTable | SuppressedSeries) -> list[str]:
@@ -201,7 +485,8 @@ class _Flows:
     columns. An arc from one node to another may carry one more unit of flow along a cell.
     """
 
-    def __init__(self, grid: list[list[int]], reasons: list[list[Reason]], threshold: int) -> None:
+    def __init__(self, grid: list[list[int]], reasons: list[list[Reason]], threshold: int,
+                 fixed: frozenset[Cell] = frozenset()) -> None:
         self.grid = grid
         self.rows, self.columns = len(grid), len(grid[0])
         self.threshold = threshold
@@ -213,6 +498,9 @@ class _Flows:
         self._component_of: list[int] | None = None
         for i in range(self.rows):
             for j in range(self.columns):
+                if (i, j) in fixed:
+                    # Held at its value, hidden or not: neither a pipe of the flow nor one to offer.
+                    continue
                 reason = reasons[i][j]
                 if reason:
                     self.directions[(i, j)] = self._room(i, j, reason)
@@ -318,16 +606,18 @@ class _Flows:
 
         Cost: totals hidden first (fewest), then the sum of the counts hidden, then the cells.
         """
+        found = [option for option in (self.cover_one_way(cell, True), self.cover_one_way(cell, False))
+                 if option is not None]
+        return min(found)[1] if found else None
+
+    def cover_one_way(self, cell: Cell, rising: bool) -> tuple[tuple[int, int], list[Cell]] | None:
+        """The cheapest cover that lets the cell's flow rise (or fall), with its cost."""
         i, j = cell
         can_rise, can_fall = self.directions[cell]
         row_node, column_node = i, self.rows + j
-        options = []
-        if can_rise:
-            options.append(self._cheapest_path(column_node, row_node, cell))
-        if can_fall:
-            options.append(self._cheapest_path(row_node, column_node, cell))
-        found = [option for option in options if option is not None]
-        return min(found)[1] if found else None
+        if rising:
+            return self._cheapest_path(column_node, row_node, cell) if can_rise else None
+        return self._cheapest_path(row_node, column_node, cell) if can_fall else None
 
     def _cheapest_path(self, start: int, goal: int, without: Cell) -> tuple[tuple[int, int], list[Cell]] | None:
         """Dijkstra over hidden arcs (free) and shown cells' offered arcs (their cost)."""

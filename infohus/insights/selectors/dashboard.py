@@ -6,7 +6,12 @@ passes through infohus.insights.suppression before anything else sees it: the pa
 and the downloads all read the same suppressed tables, so none of them can hold a small count.
 
 A table whose rows and columns add up (concerns per month by source) is suppressed as a whole,
-with its totals. A table of several measures side by side (cases opened and closed) is
+with its totals. Tables that share their row totals are suppressed together
+(suppression.suppress_linked), so that a month's total is shown in all of them or in none and
+no hidden count can be worked out by putting them side by side: concerns by source, by kind of
+extremism and by outcome (concerns received per month); triage decisions by kind and the
+decisions counted beside the time to a decision; cases closed by outcome and the "closed" column
+of cases opened and closed. A table of several measures side by side (cases opened and closed) is
 suppressed one column at a time, since a row total of different measures means nothing.
 The time from receipt to decision is not a count: its quartiles are shown only for a month
 with at least INSIGHTS_MIN_CELL decisions, with the reason where they are hidden.
@@ -31,11 +36,14 @@ from infohus.accounts.models import Organisation
 from infohus.cases.selectors import statistics as cases
 from infohus.community.selectors import statistics as community
 from infohus.insights.suppression import (
+    SECONDARY_MARK,
     Shown,
     SuppressedSeries,
     SuppressedTable,
+    as_series,
     footnotes,
     suppress,
+    suppress_linked,
     suppress_series,
 )
 from infohus.interventions.selectors import statistics as interventions
@@ -193,9 +201,11 @@ def grid(rows: Sequence[tuple[str, str]], columns: Sequence[tuple[str, str]],
 
 def whole_table(key: str, *, title: str, intro: str, row_heading: str, rows: Sequence[tuple[str, str]],
                 columns: Sequence[tuple[str, str]], counts: dict[tuple[str, str], int], unit: str,
-                chart: str = "stacked", show_column_totals: bool = True) -> Block:
-    """A table whose rows and columns add up, suppressed with its totals."""
-    table = suppress(grid(rows, columns, counts)) if rows else None
+                chart: str = "stacked", show_column_totals: bool = True,
+                suppressed: SuppressedTable | None = None) -> Block:
+    """A table whose rows and columns add up, suppressed with its totals (or as given, when it was
+    suppressed together with the tables it shares totals with)."""
+    table = (suppressed or suppress(grid(rows, columns, counts))) if rows else None
     lines = [Line(r, label, [shown(c) for c in table.cells[n]], shown(table.row_totals[n]))
              for n, (r, label) in enumerate(rows)] if table else []
     return Block(key=key, title=title, intro=intro, row_heading=row_heading, columns=list(columns), lines=lines,
@@ -257,6 +267,32 @@ class Dashboard:
     def _closed(self) -> dict[tuple[str, str], int]:
         return by_month(cases.cases_closed_by_month(**self._span))
 
+    @cached_property
+    def _concern_tables(self) -> dict[cases.ConcernDimension, SuppressedTable]:
+        """Concerns by source, kind and outcome: the same concerns, so the same month totals."""
+        dimensions: list[cases.ConcernDimension] = ["source", "extremism", "outcome"]
+        grids = [grid(self._months, cases.concern_categories(by),
+                      by_month(cases.concerns_by_month(by=by, **self._span))) for by in dimensions]
+        return dict(zip(dimensions, suppress_linked(grids), strict=True))
+
+    @cached_property
+    def _decisions(self) -> list[list[int]]:
+        return grid(self._months, cases.decision_kinds(), by_month(cases.decisions_by_month(**self._span)))
+
+    @cached_property
+    def _decision_tables(self) -> tuple[SuppressedTable, SuppressedSeries]:
+        """Decisions by kind, and the decisions per month beside the time to a decision: its row
+        totals, counted from the same figures."""
+        by_kind, decided = suppress_linked([self._decisions, [[sum(row)] for row in self._decisions]])
+        return by_kind, as_series(decided)
+
+    @cached_property
+    def _closed_tables(self) -> tuple[SuppressedTable, SuppressedSeries]:
+        """Cases closed by outcome, and the cases closed per month in "cases opened and closed"."""
+        by_outcome = grid(self._months, cases.case_outcomes(), self._closed)
+        table, closed = suppress_linked([by_outcome, [[sum(row)] for row in by_outcome]])
+        return table, as_series(closed)
+
     # The tables.
 
     def concerns(self, by: cases.ConcernDimension) -> Block:
@@ -269,13 +305,14 @@ class Dashboard:
         title, intro = titles[by]
         return whole_table(f"concerns-{by}", title=title, intro=intro, row_heading=_("Month received"),
                            rows=self._months, columns=cases.concern_categories(by), unit=_("Concerns"),
-                           counts=by_month(cases.concerns_by_month(by=by, **self._span)))
+                           counts={}, suppressed=self._concern_tables[by] if self._months else None)
 
     def decision_time(self) -> Block:
         """Days from receipt to decision per month of the decision, and for the whole period."""
         spreads = {f"{s.month:%Y-%m}": s for s in cases.days_to_decision(by_month=True, **self._span)}
         period = cases.days_to_decision(by_month=False, **self._span)
-        decided = suppress_series([spreads[key].concerns if key in spreads else 0 for key, _label in self._months])
+        # Counted with the decisions by kind and suppressed with them (they are that table's row totals).
+        decided = self._decision_tables[1]
         lines = [self._spread_line(key, label, spreads.get(key), decided.values[n])
                  for n, (key, label) in enumerate(self._months)]
         lines.append(self._spread_line("period", _("The whole period"), period[0] if period else None, decided.total))
@@ -293,7 +330,10 @@ class Dashboard:
                          if any(line.cells[1].reason == FEW for line in lines) else []))
 
     def _spread_line(self, key: str, label: str, spread: cases.Spread | None, decided: Shown) -> Line:
-        if spread is None or spread.concerns < self.threshold:
+        if decided.reason == "withheld":
+            # Which quartiles are shown would tell which months are small.
+            quartiles = [Figure(_("hidden"), None, "withheld")] * 3
+        elif spread is None or spread.concerns < self.threshold:
             quartiles = [Figure(_("hidden"), None, FEW)] * 3
         else:
             tenths = [Decimal(str(v)).quantize(Decimal("0.1"), ROUND_HALF_UP)
@@ -305,35 +345,51 @@ class Dashboard:
         return whole_table("decisions", title=_("Triage decisions by kind"),
                            intro=_("The Info houses' decisions per month of the decision, by kind."),
                            row_heading=_("Month decided"), rows=self._months, columns=cases.decision_kinds(),
-                           counts=by_month(cases.decisions_by_month(**self._span)), unit=_("Decisions"))
+                           counts={}, suppressed=self._decision_tables[0], unit=_("Decisions"))
+
+    @cached_property
+    def _opened_series(self) -> SuppressedSeries:
+        return suppress_series([self._opened.get((month, "opened"), 0) for month, _label in self._months])
 
     def cases_opened_and_closed(self) -> Block:
-        counts = {(month, "opened"): n for (month, _c), n in self._opened.items()}
-        for (month, _outcome), n in self._closed.items():
-            counts[(month, "closed")] = counts.get((month, "closed"), 0) + n
-        return side_by_side("cases-flow", title=_("Cases opened and closed"),
-                            intro=_("Cases opened and cases closed in each month."), row_heading=_("Month"),
-                            rows=self._months, columns=[("opened", _("Opened")), ("closed", _("Closed"))],
-                            counts=counts, unit=_("Cases"))
+        opened = self._opened_series
+        # The cases closed are the row totals of "cases closed, by outcome", suppressed with it.
+        closed = self._closed_tables[1]
+        lines = [Line(key, label, [shown(opened.values[n]), shown(closed.values[n])])
+                 for n, (key, label) in enumerate(self._months)]
+        return Block(key="cases-flow", title=_("Cases opened and closed"),
+                     intro=_("Cases opened and cases closed in each month."), row_heading=_("Month"),
+                     columns=[("opened", _("Opened")), ("closed", _("Closed"))], lines=lines, unit=_("Cases"),
+                     chart="bar", column_totals=[shown(opened.total), shown(closed.total)] if lines else None,
+                     notes=notes_of([opened, closed]))
 
     def cases_open(self) -> Block:
-        """Open at the end of each month: those open when the period began, plus those opened,
-        less those closed, month by month (no query per month)."""
-        open_now = cases.cases_open_at(self.filter.start, area=self._span["area"])
-        counts = {}
-        for key, _label in self._months:
-            open_now += self._opened.get((key, "opened"), 0)
-            open_now -= sum(n for (month, _o), n in self._closed.items() if month == key)
-            counts[(key, "open")] = open_now
-        return side_by_side("cases-open", title=_("Open cases"), intro=_("Cases open at the end of each month."),
-                            row_heading=_("Month"), rows=self._months, columns=[("open", _("Open at the month's end"))],
-                            counts=counts, unit=_("Cases"), chart="line", show_column_totals=False)
+        """Open at the end of the period, and only there. Open at the end = open at the start +
+        opened - closed, and the count at the start is public (it is the end of an earlier
+        period): so a count per month would give away each month's opened - closed, and with it a
+        hidden count of either. The count is shown only where the period's opened and closed
+        totals are both shown, and hidden as small below the threshold."""
+        count = cases.cases_open_at(self.filter.end, area=self._span["area"])
+        totals = (self._opened_series.total, self._closed_tables[1].total)
+        if count < self.threshold:
+            figure = Figure(f"<{self.threshold}", None, "small")
+        elif any(total.hidden for total in totals):
+            figure = Figure(SECONDARY_MARK, None, "secondary")
+        else:
+            figure = Figure(str(count), count, "")
+        notes = notes_of([self._opened_series, self._closed_tables[1]]) if figure.hidden else []
+        return Block(key="cases-open", title=_("Open cases"),
+                     intro=_("Cases open at the end of the period. Only the end is given: month by month, "
+                             "the open cases would give away the hidden counts of cases opened and closed."),
+                     row_heading=_("When"), columns=[("open", _("Open"))],
+                     lines=[Line("end", _("At the end of the period"), [figure])] if self._months else [],
+                     unit=_("Cases"), chart="bar", notes=notes)
 
     def cases_closed(self) -> Block:
         return whole_table("cases-outcome", title=_("Cases closed, by outcome"),
                            intro=_("Cases closed in each month, by the outcome recorded at closure."),
                            row_heading=_("Month closed"), rows=self._months, columns=cases.case_outcomes(),
-                           counts=self._closed, unit=_("Cases"))
+                           counts=self._closed, unit=_("Cases"), suppressed=self._closed_tables[0])
 
     def interventions(self) -> Block:
         counts = {(r.kind, r.state): r.count for r in interventions.interventions_by_kind(**self._span)}

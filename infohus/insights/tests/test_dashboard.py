@@ -8,10 +8,11 @@ from django.utils import timezone
 
 from infohus.accounts.models import Organisation, User
 from infohus.cases.models import Case, Concern, TriageDecision
+from infohus.cases.selectors import statistics as cases_stats
 from infohus.cases.selectors.statistics import cases_open_at
 from infohus.cases.tests.factories import make_case, make_concern, make_person
 from infohus.insights.selectors.dashboard import FEW, Block, Dashboard, Filter, default_filter, next_month
-from infohus.insights.suppression import suppress
+from infohus.insights.suppression import suppress, suppress_series
 from infohus.interventions.models import LendingRequest
 from infohus.interventions.tests.factories import make_lending, make_profile, make_session
 
@@ -113,6 +114,43 @@ def test_the_threshold_is_a_setting(people: dict[str, User], settings: object) -
     assert cells(block, "2025-01")[Organisation.Kind.PRISON_PROBATION] == "<3"
 
 
+def test_the_concern_tables_share_the_status_of_each_months_total(people: dict[str, User]) -> None:
+    # All awaiting triage. February: 28 concerns, 4 of each of the 7 kinds of extremism (so its
+    # total gives every one of them away) and, by source, 14 from a school and 14 by telephone.
+    kinds = [kind for kind, _label in cases_stats.concern_categories("extremism")]
+    concerns(6, date(2025, 1, 10), reporter=people["rasmus"], extremism="right_wing")
+    concerns(6, date(2025, 1, 10), reporter=people["rasmus"], extremism="left_wing")
+    for n, kind in enumerate(kinds):
+        concerns(4, date(2025, 2, 10), extremism=kind,
+                 **({"reporter": people["rasmus"]} if n % 2 else {"channel": Concern.Channel.TELEPHONE}))
+    concerns(15, date(2025, 3, 10), reporter=people["rasmus"], extremism="right_wing")
+    board = Dashboard(Filter(JAN, MAR))
+    blocks = [board.concerns("source"), board.concerns("extremism"), board.concerns("outcome")]
+
+    # Suppressed one by one, the kind table hides February's 8 (4 and 4 would follow from it)
+    # while another table shows it.
+    school, phone = Organisation.Kind.SCHOOL, "telephone"
+    truth = [{"2025-01": {school: 12}, "2025-02": {school: 12, phone: 16}, "2025-03": {school: 15}},
+             {"2025-01": {"right_wing": 6, "left_wing": 6}, "2025-02": dict.fromkeys(kinds, 4),
+              "2025-03": {"right_wing": 15}},
+             {month: {Concern.Status.AWAITING_TRIAGE: n} for month, n in (("2025-01", 12), ("2025-02", 28),
+                                                                        ("2025-03", 15))}]
+    one_by_one = [suppress([[counts[line.key].get(key, 0) for key, _label in block.columns] for line in block.lines])
+                  for block, counts in zip(blocks, truth, strict=True)]
+    assert len({table.row_totals[1].hidden for table in one_by_one}) == 2
+    february = [block.lines[1].total for block in blocks]
+    assert all(total is not None for total in february)
+    # Together: the month's total has one status in all three tables, and no small count shows.
+    for n in range(3):
+        totals = [block.lines[n].total for block in blocks]
+        assert len({total.reason for total in totals if total is not None}) == 1, n
+    assert len({block.grand_total.reason for block in blocks if block.grand_total is not None}) == 1
+    assert february[0] is not None and february[0].hidden
+    for block in blocks:
+        assert all(n >= 5 for n in counts_in(block))
+        assert block.chart_data()["datasets"][0]["values"] == [line.cells[0].value for line in block.lines]
+
+
 # --- the time to a decision -------------------------------------------------------------------------------
 
 def test_quartiles_are_hidden_when_fewer_than_the_threshold_lie_behind_them(people: dict[str, User]) -> None:
@@ -124,15 +162,20 @@ def test_quartiles_are_hidden_when_fewer_than_the_threshold_lie_behind_them(peop
 
     block = Dashboard(Filter(JAN, MAR)).decision_time()
 
-    assert cells(block, "2025-01") == {"decided": "5", "lower_quartile": "2.0", "median": "3.0",
+    # The decisions per month are the row totals of "decisions by kind", where January's 5 must be
+    # hidden (with February's 3 and March's 0 beside it, the 8 decisions would give the 3 away);
+    # suppressed together, the count is hidden here too, and the quartiles of five still shown.
+    assert cells(block, "2025-01") == {"decided": "–", "lower_quartile": "2.0", "median": "3.0",
                                        "upper_quartile": "4.0"}
+    by_kind = Dashboard(Filter(JAN, MAR)).decisions()
+    assert [line.total.text for line in by_kind.lines if line.total] == ["–", "<5", "<5"]
     february = cells(block, "2025-02")
     assert february["decided"] == "<5"
     assert {february[q] for q in ("lower_quartile", "median", "upper_quartile")} == {"hidden"}
     march = next(line for line in block.lines if line.key == "2025-03")
     assert all(cell.reason in (FEW, "small") for cell in march.cells)
     # The period: 1 1 2 2 3 3 4 10 → quartiles 1.75, 2.5 and 3.25, shown to a tenth.
-    assert cells(block, "period") == {"decided": "8", "lower_quartile": "1.8", "median": "2.5",
+    assert cells(block, "period") == {"decided": "–", "lower_quartile": "1.8", "median": "2.5",
                                       "upper_quartile": "3.3"}
     assert any("fewer than 5 concerns" in note for note in block.notes)
     median = next(s for s in block.chart_data()["datasets"] if s["label"] == "Median (days)")
@@ -141,26 +184,50 @@ def test_quartiles_are_hidden_when_fewer_than_the_threshold_lie_behind_them(peop
 
 # --- cases -------------------------------------------------------------------------------------------------
 
-def test_open_cases_at_each_months_end_match_a_count_on_that_day(people: dict[str, User]) -> None:
-    carl = people["carl"]
-    spans = [(at(date(2024, 10, 1)), None), (at(date(2024, 11, 1)), at(date(2025, 1, 15))),
-             (at(date(2025, 1, 3)), None), (at(date(2025, 1, 4)), at(date(2025, 2, 2))),
-             (at(date(2025, 2, 5)), None), (at(date(2025, 2, 6)), at(date(2025, 3, 30)))]
-    for n in range(3):  # enough cases for the counts to be shown
+def _cases_spanning(carl: User, spans: list[tuple[datetime, datetime | None]], copies: int) -> None:
+    for n in range(copies):
         for opened, closed in spans:
             made = make_case(lead=carl)
             Case.objects.filter(pk=made.pk).update(
                 opened_at=opened + timedelta(hours=n), closed_at=closed, outcome="goals_met" if closed else "",
                 status=Case.Status.CLOSED if closed else Case.Status.OPEN)
 
-    block = Dashboard(Filter(JAN, MAR)).cases_open()
 
-    for line in block.lines:
-        month = date.fromisoformat(f"{line.key}-01")
-        assert line.cells[0].value == cases_open_at(next_month(month), area=None), line.key
-    # By hand: the first, third and fourth span open at January's end; the first, third, fifth
-    # and sixth at February's; the first, third and fifth at March's; three cases each.
-    assert [line.cells[0].text for line in block.lines] == ["9", "12", "9"]
+SPANS = [(at(date(2024, 10, 1)), None), (at(date(2024, 11, 1)), at(date(2025, 1, 15))),
+         (at(date(2025, 1, 3)), None), (at(date(2025, 1, 4)), at(date(2025, 2, 2))),
+         (at(date(2025, 2, 5)), None), (at(date(2025, 2, 6)), at(date(2025, 3, 30)))]
+
+
+def test_open_cases_are_given_for_the_end_of_the_period_only(people: dict[str, User]) -> None:
+    _cases_spanning(people["carl"], SPANS, copies=5)
+    board = Dashboard(Filter(JAN, MAR))
+    # The period's opened and closed totals as shown ones (with five cases per month in a single
+    # outcome, the closed-by-outcome table hides them; that rule has its own test below).
+    board.__dict__["_opened_series"] = suppress_series([10, 10, 0])
+    board.__dict__["_closed_tables"] = (None, suppress_series([5, 5, 5]))
+    assert not board._opened_series.total.hidden and not board._closed_tables[1].total.hidden
+
+    block = board.cases_open()
+
+    # By hand: the first, third and fifth span are open at March's end; five cases each.
+    assert [(line.key, [c.text for c in line.cells]) for line in block.lines] == [("end", ["15"])]
+    assert block.lines[0].cells[0].value == cases_open_at(date(2025, 4, 1), area=None) == 15
+
+
+def test_open_cases_are_hidden_when_they_would_give_away_a_hidden_total(people: dict[str, User]) -> None:
+    # One copy: 4 opened and 3 closed in the period (both small), 3 open at the end (small);
+    # with two more long-open cases from before the period the end count is 5, yet it stays hidden:
+    # with the count at the start (public) it would tell opened - closed.
+    _cases_spanning(people["carl"], SPANS, copies=1)
+    _cases_spanning(people["carl"], [(at(date(2024, 6, 1)), None)], copies=2)
+    board = Dashboard(Filter(JAN, MAR))
+
+    cell = board.cases_open().lines[0].cells[0]
+
+    assert cases_open_at(date(2025, 4, 1), area=None) == 5
+    assert (cell.text, cell.value, cell.reason) == ("–", None, "secondary")
+    assert board.cases_opened_and_closed().column_totals is not None
+    assert all(total.hidden for total in board.cases_opened_and_closed().column_totals or [])
 
 
 # --- mentor hours -------------------------------------------------------------------------------------------
