@@ -236,6 +236,8 @@ def _first_exposed(tables: list[list[list[int]]], reasons: list[list[list[Reason
         for cell in flows.directions:
             if (k, *cell) not in free and flows.is_free(cell):
                 free.add((k, *cell))
+    if not any(reason for table_reasons in reasons for row in table_reasons for reason in row):
+        return None  # nothing hidden, so nothing to give away (and no program to solve)
     program = _JointProgram(tables, reasons, limit)
     while True:
         # Push every unsettled cell down at once, then up: each answer frees many cells in one go.

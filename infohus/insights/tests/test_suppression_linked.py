@@ -192,3 +192,16 @@ def test_if_one_table_cannot_be_protected_all_are_withheld() -> None:
 def test_the_same_tables_give_the_same_result() -> None:
     grids = [BY_SOURCE, BY_KIND, BY_OUTCOME]
     assert suppress_linked(grids, threshold=5) == suppress_linked(grids, threshold=5)
+
+
+def test_linked_tables_with_nothing_small_are_shown_whole() -> None:
+    # Large counts everywhere, as over a national database: nothing is hidden, and the joint
+    # audit has no unknown to solve for.
+    by_kind = [[120, 80, 31], [95, 60, 40]]
+    by_total = [[sum(row)] for row in by_kind]
+
+    tables = suppress_linked([by_kind, by_total], threshold=5)
+
+    assert [[cell.value for cell in row] for row in tables[0].cells] == by_kind
+    assert [total.value for total in tables[1].row_totals] == [231, 195]
+    assert not any(cell.hidden for table in tables for cell in table.every_cell())
