@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    "django_tasks_db",
     "infohus.audit",
     "infohus.accounts",
     "infohus.directory",
@@ -56,12 +57,16 @@ INSTALLED_APPS = [
     "infohus.community",
     "infohus.insights",
     "infohus.privacy",
+    "infohus.sso",
+    "infohus.api",
+    "infohus.background",
     "infohus.core",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "infohus.core.middleware.RequestIdMiddleware",
+    "infohus.api.middleware.ApiErrorShapeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -248,6 +253,27 @@ LOGGING = {
     # fontTools logs each step of subsetting the font embedded in a PDF summary at INFO.
     "loggers": {"axes": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+# Background work (django.tasks). "database" keeps queued tasks in PostgreSQL for the worker
+# (`manage.py db_worker`, which `make run` starts); "immediate" runs each task in the request that
+# queues it (development and tests without a worker).
+TASKS_BACKEND = env_choice("TASKS_BACKEND", "database" if PRODUCTION else "immediate", ("database", "immediate"))
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend" if TASKS_BACKEND == "database"
+            else "django.tasks.backends.immediate.ImmediateBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+# How often a failed task is tried in all before it is shown to administrators as failed.
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 3, minimum=1)
+
+# The desk's JSON API. Tokens live at most this many days; calls per token and per address.
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 90, minimum=1)
+API_RATE_PER_TOKEN = env_str("API_RATE_PER_TOKEN", "600/m")
+API_RATE_FAILED_PER_ADDRESS = env_str("API_RATE_FAILED_PER_ADDRESS", "30/m")
 
 # Insights: a published count below this shows as "<5" (and enough other cells are hidden that
 # it cannot be worked out). Research extracts must reach at least this k on their quasi-identifiers.

@@ -48,6 +48,10 @@ def organisations_with(user: Any, capability: Capability) -> QuerySet[Membership
 
 def active_membership(request: HttpRequest) -> Membership | None:
     memberships = memberships_of(request.user)
+    # An API call acts in the membership its token was issued for, while that stays active.
+    token_membership: Membership | None = getattr(request, "api_membership", None)
+    if token_membership is not None:
+        return next((m for m in memberships if m.pk == token_membership.pk), None)
     chosen = request.session.get(SESSION_MEMBERSHIP_KEY)
     for membership in memberships:
         if membership.pk == chosen:
@@ -79,6 +83,10 @@ def is_fully_signed_in(request: HttpRequest) -> bool:
     user = request.user
     if not user.is_authenticated:
         return False
+    # A token is issued only in a session that passed the second factor (or to an integration
+    # by an administrator who did), so a call made with one counts as fully signed in.
+    if getattr(request, "api_token", None) is not None:
+        return True
     # OTPMiddleware gives the user is_verified(); it is True once the second factor is passed.
     return bool(getattr(user, "is_verified", lambda: False)()) or not needs_second_factor(user)
 
