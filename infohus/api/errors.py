@@ -121,4 +121,5 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(Exception)
     def server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("API call failed: %s %s", request.method, request.path)
-        return _answer(api, request, ApiError(500, "server_error", "Something went wrong on our side; the error has been logged."))
+        return _answer(api, request, ApiError(500, "server_error",
+                                              "Something went wrong on our side; the error has been logged."))

@@ -24,7 +24,8 @@ class Paging(Schema):
 
 def page_schema(item: type[Schema], name: str) -> type[Schema]:
     """The schema of one page of a list: count, page, pages, results."""
-    fields: dict[str, Any] = {"count": (int, ...), "page": (int, ...), "pages": (int, ...), "results": (list[item], ...)}
+    fields: dict[str, Any] = {"count": (int, ...), "page": (int, ...), "pages": (int, ...),
+                              "results": (list[item], ...)}
     return create_model(name, __base__=Schema, **fields)
 
 
