@@ -5,6 +5,7 @@ from typing import Any
 from django.test import Client
 
 from infohus.accounts.models import Membership, User
+from infohus.accounts.permissions import memberships_of
 from infohus.api.scopes import Scope
 from infohus.api.services import issue_token
 
@@ -14,8 +15,8 @@ ALL_SCOPES = list(Scope.values)
 def api_client(user: User, *, scopes: list[str] | None = None, membership: Membership | None = None,
                days: int = 30) -> Client:
     """A test client whose every call carries a new token of `user` (acting in `membership`, or
-    the first active one), with all scopes unless told otherwise."""
-    chosen = membership or Membership.objects.filter(user=user, is_active=True).order_by("pk").first()
+    the one their pages act in when none is chosen), with all scopes unless told otherwise."""
+    chosen = membership or next(iter(memberships_of(user)), None)
     assert chosen is not None, f"{user} has no active membership"
     issued = issue_token(membership=chosen, name="test", scopes=scopes or ALL_SCOPES, days=days, actor=user)
     client = Client(HTTP_AUTHORIZATION=f"Bearer {issued.secret}")

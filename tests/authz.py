@@ -40,3 +40,26 @@ class Row:
 
 def allowed(*usernames: str) -> frozenset[str]:
     return frozenset(usernames)
+
+
+@dataclass(frozen=True)
+class ApiRow:
+    """One operation of the desk's JSON API and who may call it, with a token that carries every
+    scope and acts in the person's default membership (the one their pages act in).
+
+    operation: "METHOD /api/v1/path/{param}", exactly as in the OpenAPI document.
+    allowed: user names (from people.py) or EVERYONE; anonymous calls are always refused (401).
+    kwargs: a function of the fixture world giving the path's parameters (for need-to-know rows,
+        the object inside or outside each person's reach; called once per person).
+    body: a function of the fixture world giving the JSON body of a write (called once per person).
+    query: query-string parameters.
+    ok: status codes that count as allowed; refused ones are 403 or 404.
+    """
+
+    operation: str
+    allowed: frozenset[str] | str
+    kwargs: Callable[[dict[str, Any]], dict[str, Any]] = field(default=lambda world: {})
+    body: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    query: dict[str, Any] = field(default_factory=dict)
+    ok: frozenset[int] = frozenset({200, 201})
+    note: str = ""
