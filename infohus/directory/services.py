@@ -12,9 +12,7 @@ from datetime import timedelta
 from functools import partial
 
 import phonenumbers
-from django.conf import settings
 from django.core import signing
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from infohus.accounts.models import Organisation as AccountOrganisation
 from infohus.accounts.models import User
 from infohus.audit.services import record_event
+from infohus.background.tasks import send_email
 from infohus.directory.importer import slug_for_title
 from infohus.directory.models import (
     ContactPoint,
@@ -334,9 +333,11 @@ def _apply_content(submission: Submission, content: ProposalContent) -> list[str
 
 
 def _mail_after_commit(submission: Submission, subject: str, body: str) -> None:
-    # robust: a mail server that is down must not turn a stored decision into an error page.
+    # A task: a mail server that is down neither turns a stored decision into an error page nor loses
+    # the mail (it is tried again, then shown to the administrators).
     transaction.on_commit(
-        partial(send_mail, subject, body, settings.DEFAULT_FROM_EMAIL, [submission.proposer_email]), robust=True
+        partial(send_email.enqueue, subject=str(subject), body=str(body), recipients=[submission.proposer_email]),
+        robust=True,
     )
 
 

@@ -1,4 +1,5 @@
-"""Data protection pages: retention rules, legal holds, the dry run and the runs (views_retention.py)."""
+"""Data protection pages: retention rules, legal holds, the dry run, the runs and starting one now
+(views_retention.py)."""
 
 from django.urls import path
 
@@ -12,5 +13,6 @@ urlpatterns = [
     path("holds/<int:pk>/lift/", views.hold_lift, name="legal_hold_lift"),
     path("dry-run/", views.dry_run, name="retention_dry_run"),
     path("runs/", views.runs, name="retention_runs"),
+    path("runs/start/", views.run_now, name="retention_run_now"),
     path("runs/<int:pk>/", views.run_detail, name="retention_run"),
 ]

@@ -1,5 +1,6 @@
 """Pages of retention: the rules (and an edit of one, checked against the legal minimum and
-versioned), legal holds (the list, placing one, lifting one), a dry run, and the runs.
+versioned), legal holds (the list, placing one, lifting one), a dry run, the runs, and starting a
+real run now (queued for the background worker, like the daily one).
 
 Who: the data protection officer (the AUDIT capability) and nobody else; an analyst or the
 system administrator gets 403. Rules and runs hold no personal data; the hold pages name people,
@@ -13,6 +14,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,10 +31,12 @@ from infohus.privacy.retention import BY_KEY
 from infohus.privacy.selectors import retention as reads
 from infohus.privacy.services import holds as hold_services
 from infohus.privacy.services.retention import run_retention
-from infohus.privacy.services.rules import set_rule
+from infohus.privacy.services.rules import require_data_protection_officer, set_rule
+from infohus.privacy.tasks import run_retention_task
 
 dpo_required = capability_required(Capability.AUDIT)
 RUNS_PER_PAGE = 50
+ACTION_RUN_QUEUED = "privacy.retention_run.queued"
 
 
 def _organisation(request: HttpRequest) -> Any:
@@ -158,3 +162,22 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rows = [(kind, run.counts.get(kind.key), run.held.get(kind.key)) for kind in BY_KEY.values()
             if kind.key in run.counts]
     return render(request, "privacy/retention/run.html", {"run": run, "rows": rows})
+
+
+@transaction.atomic
+def _queue_retention_run(*, actor: User, organisation: Any) -> None:
+    """Queue a real run for the worker once the audit event of the request is committed."""
+    require_data_protection_officer(actor)
+    record_event(action=ACTION_RUN_QUEUED, actor=actor, organisation=organisation, object_type="retention_run")
+    transaction.on_commit(run_retention_task.enqueue)
+
+
+@dpo_required
+def run_now(request: HttpRequest) -> HttpResponse:
+    """GET asks for confirmation; POST queues a real run (audited) and goes to the runs."""
+    if request.method != "POST":
+        return render(request, "privacy/retention/run_now.html", {"rules": reads.rules()})
+    _queue_retention_run(actor=cast(User, request.user), organisation=_organisation(request))
+    messages.success(request, _("A retention run was queued. It appears in this list when the background worker has "
+                                "done it."))
+    return redirect("privacy:retention_runs")

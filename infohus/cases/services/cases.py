@@ -20,7 +20,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -29,6 +28,7 @@ from django.utils.translation import gettext as _
 from infohus.accounts.models import Membership, Organisation, User
 from infohus.accounts.roles import CAPABILITIES, COMPARTMENTS, Capability, Role, role_can
 from infohus.audit.services import record_event
+from infohus.background.tasks import send_email
 from infohus.cases import attachments, identifiers
 from infohus.cases.attachments import MAX_ATTACHMENT_BYTES
 from infohus.cases.models import (
@@ -510,10 +510,11 @@ def break_glass(*, case_pk: int, actor: User, reason: str) -> BreakGlassAccess:
         "reference": case.reference, "opened": timezone.localtime(now).strftime("%Y-%m-%d %H:%M"),
         "expires": timezone.localtime(access.expires_at).strftime("%Y-%m-%d %H:%M"), "reason": reason,
     }
-    messages = tuple((subject, body, settings.DEFAULT_FROM_EMAIL, [dpo.email]) for dpo in data_protection_officers())
-    if messages:
-        # robust: a mail server that is down must not undo the audited opening.
-        transaction.on_commit(partial(send_mass_mail, messages), robust=True)
+    for dpo in data_protection_officers():
+        # One message each, as before; a task, so that a mail server that is down neither undoes the
+        # audited opening nor loses the mail (it is tried again, then shown to the administrators).
+        transaction.on_commit(partial(send_email.enqueue, subject=subject, body=body, recipients=[dpo.email]),
+                              robust=True)
     return access
 
 

@@ -47,4 +47,7 @@ ROWS: list[Row] = [
     Row("privacy:retention_dry_run", DPO, method="POST", ok=PAGE),
     Row("privacy:retention_runs", DPO, ok=PAGE),
     Row("privacy:retention_run", DPO, kwargs=_run, ok=PAGE),
+    Row("privacy:retention_run_now", DPO, ok=PAGE),
+    Row("privacy:retention_run_now", DPO, method="POST", ok=DONE,
+        note="queues a real run once the request has committed"),
 ]
