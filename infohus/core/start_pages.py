@@ -304,6 +304,14 @@ def _retention_runs(user: Any) -> list[Item]:
             for r in runs()[:5]]
 
 
+def _failed_tasks(user: Any) -> list[Item]:
+    from infohus.background.selectors import open_failures
+
+    return [Item(f"{timezone.localtime(f.failed_at):%Y-%m-%d %H:%M} · {f.task_name} · {f.exception_class}",
+                 reverse("background:failures"))
+            for f in open_failures(LIMIT)]
+
+
 _SOURCES: dict[str, Callable[[Any], list[Item]]] = {
     "my_concerns": _my_concerns, "local_waiting": _local_waiting, "local_forwarded": _local_forwarded,
     "triage_queue": _triage_queue, "next_meetings": _next_meetings, "my_cases": _my_cases,
@@ -314,7 +322,7 @@ _SOURCES: dict[str, Callable[[Any], list[Item]]] = {
     "community_partners": _community_partners, "dialogue_meetings": _dialogue_meetings,
     "follow_ups": _follow_ups, "peer_reports": _peer_reports, "my_peer_reports": _my_peer_reports,
     "research_projects": _research_projects, "research_waiting": _research_waiting,
-    "holds_in_force": _holds_in_force, "retention_runs": _retention_runs,
+    "holds_in_force": _holds_in_force, "retention_runs": _retention_runs, "failed_tasks": _failed_tasks,
 }
 
 # --- the pages ---------------------------------------------------------------------------------
@@ -424,6 +432,8 @@ _PAGES: dict[Role, StartPage] = {
     )),
     R.SYSTEM_ADMINISTRATOR: StartPage(_("Administration"), (
         S(_("Recent account changes"), _("New users and membership changes will appear here.")),
+        S(_("Background tasks that failed"), _("No background task is waiting for attention."), "failed_tasks",
+          link="background:failures", link_label=_("Background work and the queue")),
         INSTRUMENTS,
     )),
 }
