@@ -27,13 +27,19 @@ RECOVERY_CODE_COUNT = 10
 # --- sign-in and sign-out ---------------------------------------------------------------
 
 @transaction.atomic
-def sign_in(request: HttpRequest, user: User) -> None:
-    """Start a session for a user whose password was checked."""
-    auth.login(request, user)
+def sign_in(
+    request: HttpRequest, user: User, *, backend: str | None = None, details: dict[str, Any] | None = None
+) -> None:
+    """Start a session for a user whose password was checked.
+
+    Single sign-on (infohus.sso) starts its sessions here too: it names the backend (no password
+    was checked by one) and adds the provider and subject to the audit event's details.
+    """
+    auth.login(request, user, backend=backend)
     request.session[SESSION_SIGNED_IN_AT] = int(time.time())
     request.session.save()
     SignedInSession.objects.get_or_create(user=user, session_key=request.session.session_key or "")
-    record_event(action=Action.SIGN_IN, actor=user, object_type="user", object_id=user.pk)
+    record_event(action=Action.SIGN_IN, actor=user, object_type="user", object_id=user.pk, details=details)
 
 
 def record_failed_sign_in(*, username: str, reason: str) -> None:
