@@ -10,6 +10,8 @@ request.api_membership, which the permission functions read in place of the sess
 import hashlib
 import hmac
 import secrets
+import threading
+import time
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -19,6 +21,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja.security import HttpBearer
+from ninja.throttling import BaseThrottle
 
 from infohus.api.errors import ApiError
 from infohus.api.models import ApiToken
@@ -95,6 +98,7 @@ def _check_body(request: HttpRequest) -> None:
 
 
 def authenticate_token(request: HttpRequest, presented: str) -> ApiToken:
+    """The token the caller presented, or a refusal (401, counted against the caller's address)."""
     _refuse_if_failing(request)
     prefix, _, rest = presented.partition("_")
     key_id, _, secret = rest.partition("_")
@@ -121,9 +125,16 @@ def authenticate_token(request: HttpRequest, presented: str) -> ApiToken:
             raise _refuse(request, f"The token belongs to another integration than the one named in {CLIENT_HEADER}.")
     elif client:
         raise _refuse(request, f"A personal token is sent without {CLIENT_HEADER}.")
+    return token
+
+
+def mark_used(token: ApiToken) -> None:
+    """Note that the token was used, at most once per LAST_USED_RESOLUTION. Called for a call that
+    succeeded (by the API's middleware), so that a refused call writes nothing at all."""
+    now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token
+        token.last_used_at = now
 
 
 class ScopedToken(HttpBearer):
@@ -134,12 +145,15 @@ class ScopedToken(HttpBearer):
         self.required = required
 
     def __call__(self, request: HttpRequest) -> Any:
+        _refuse_if_failing(request)
         header = request.headers.get(self.header, "")
         if not header:
-            _refuse_if_failing(request)
-            raise _refuse(request, "Send a token: Authorization: Bearer <token>.")
+            # No guess was made, so it does not count against the address: only a presented
+            # token that is wrong does.
+            raise ApiError(401, "unauthenticated", "Send a token: Authorization: Bearer <token>.",
+                           headers={"WWW-Authenticate": 'Bearer realm="infohus"'})
         scheme, _, presented = header.partition(" ")
-        if scheme.lower() != self.openapi_scheme:
+        if scheme.lower() != self.openapi_scheme or not presented.strip():
             raise _refuse(request, "Send the token as Authorization: Bearer <token>.")
         return self.authenticate(request, presented.strip())
 
@@ -165,3 +179,37 @@ def scope(required: Scope | str) -> ScopedToken:
     if key not in _AUTHS:
         _AUTHS[key] = ScopedToken(key)
     return _AUTHS[key]
+
+
+class TokenRateThrottle(BaseThrottle):
+    """Calls per token in fixed windows, at the rate of settings.API_RATE_PER_TOKEN read on each
+    call (so that it can be changed without a restart, and in tests).
+
+    A counter per window in the cache is one atomic increment on Redis, shared by every process;
+    the last wait is kept per thread because one throttle object serves all of a process's threads.
+    """
+
+    timer = staticmethod(time.time)
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def allow_request(self, request: HttpRequest) -> bool:
+        token = getattr(request, "auth", None)
+        if not isinstance(token, ApiToken):
+            return True  # the auth has refused the call already
+        limit, window = _parse_rate(settings.API_RATE_PER_TOKEN)
+        now = self.timer()
+        started = int(now // window) * window
+        key = f"api:rate:{token.key_id}:{started}"
+        cache.add(key, 0, window + 1)
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, window + 1)
+            count = 1
+        self._local.wait = max(1.0, started + window - now)
+        return count <= limit
+
+    def wait(self) -> float | None:
+        return getattr(self._local, "wait", None)

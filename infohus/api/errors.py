@@ -47,11 +47,19 @@ def _answer(api: NinjaAPI, request: HttpRequest, error: ApiError) -> HttpRespons
     return response
 
 
+SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
+
+
 def _field_name(location: tuple[Any, ...]) -> str:
-    # ninja's locations start with where the value came from ("body", "query", "path") and the
-    # parameter's name; the caller knows the field by the rest.
+    # ninja's locations start with where the value came from ("body", "query", "path") and, for a
+    # body, the name of the operation's parameter that holds it (every body here is one Input
+    # schema); the caller knows the field by the rest.
     parts = [str(part) for part in location]
-    while parts and parts[0] in {"body", "query", "path", "header", "form", "payload", "filters", "data"}:
+    if parts and parts[0] in SOURCES:
+        source = parts.pop(0)
+        if source in {"body", "form"} and parts:
+            parts.pop(0)
+    while parts and parts[0] in {"payload", "filters", "data"}:
         parts.pop(0)
     return ".".join(parts) or "__all__"
 
@@ -114,6 +122,9 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+            # ninja's words for a body that json.loads refused.
+            return _answer(api, request, ApiError(400, "malformed_json", "The request body is not valid JSON."))
         code = {400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
                 405: "method_not_allowed", 415: "unsupported_media_type"}.get(exc.status_code, "error")
         return _answer(api, request, ApiError(exc.status_code, code, str(exc)))

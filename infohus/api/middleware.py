@@ -1,10 +1,12 @@
 """Answers under /api/ that did not come from an operation (an unknown path, a method the path
-does not take, a body too large) get the API's error shape instead of an HTML page."""
+does not take, a body too large) get the API's error shape instead of an HTML page; and a call
+that succeeded marks its token as used (a refused one writes nothing)."""
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from infohus.api.auth import mark_used
 from infohus.api.errors import error_body
 
 CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large", 500: "server_error"}
@@ -23,6 +25,9 @@ class ApiErrorShapeMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
+        token = getattr(request, "api_token", None)
+        if token is not None and response.status_code < 400:
+            mark_used(token)
         if (not request.path.startswith("/api/") or response.status_code < 400
                 or response.get("Content-Type", "").startswith("application/json")):
             return response

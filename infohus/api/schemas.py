@@ -25,7 +25,7 @@ class Paging(Schema):
 def page_schema(item: type[Schema], name: str) -> type[Schema]:
     """The schema of one page of a list: count, page, pages, results."""
     fields: dict[str, Any] = {"count": (int, ...), "page": (int, ...), "pages": (int, ...),
-                              "results": (list[item], ...)}
+                              "results": (list[item], ...)}  # type: ignore[valid-type]
     return create_model(name, __base__=Schema, **fields)
 
 
@@ -42,6 +42,22 @@ def page_of(queryset: QuerySet[Any, Any], paging: Paging, convert: Any = None) -
         "count": paginator.count, "page": paging.page, "pages": pages,
         "results": [convert(row) for row in rows] if convert else rows,
     }
+
+
+class ErrorDetail(Schema):
+    status: int = Field(description="The HTTP status again, for clients that lose it")
+    code: str = Field(description="A stable code: unauthenticated, missing_scope, forbidden, not_found, invalid, "
+                                  "stale_version, rate_limited, malformed_json, unsupported_media_type, …")
+    message: str = Field(description="What went wrong, in English")
+    fields: dict[str, list[str]] = Field(description="Messages by the input at fault; empty when none is")
+    current_version: int | None = Field(None, description="On 409 only: the version the record has now")
+
+
+class ErrorOut(Schema):
+    """Every error of the API has this shape (infohus/api/errors.py). desk.py documents it for the
+    answers of the checks around every operation; an operation names its own (409, say) with it."""
+
+    error: ErrorDetail
 
 
 class Version(Input):
