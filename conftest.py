@@ -84,3 +84,12 @@ def _fresh_statistics(settings: object) -> None:
     # The dashboard caches its figures for some minutes; tests change the data between two
     # requests and expect new figures. The cache's own test turns it on.
     settings.INSIGHTS_CACHE_SECONDS = 0  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    # API rate and failed-call counters live in the cache; one test's calls must not answer 429
+    # in the next.
+    from django.core.cache import cache
+
+    cache.clear()

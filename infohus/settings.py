@@ -111,6 +111,10 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env_database("DATABASE_URL", str(BASE_DIR / "infohus.sqlite3"))}
+# An optional read replica for the statistics (infohus/core/replica.py, docs/deployment.md).
+if env_str("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = {**env_database("DATABASE_REPLICA_URL", ""), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["infohus.core.replica.StatisticsReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "")
@@ -253,6 +257,10 @@ LOGGING = {
     # fontTools logs each step of subsetting the font embedded in a PDF summary at INFO.
     "loggers": {"axes": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
+
+# Single sign-on: an identity provider's issuer must be https, except on this machine's loopback
+# where this allows plain http (development and the tests' own provider).
+SSO_ALLOW_HTTP_LOOPBACK = env_bool("SSO_ALLOW_HTTP_LOOPBACK", DEBUG) and not PRODUCTION
 
 # Background work (django.tasks). "database" keeps queued tasks in PostgreSQL for the worker
 # (`manage.py db_worker`, which `make run` starts); "immediate" runs each task in the request that
