@@ -30,6 +30,7 @@ from infohus.cases.models import Case, NetworkMember
 from infohus.cases.selectors.cases import is_on_team, network_of
 from infohus.cases.selectors.need_to_know import CaseAccess
 from infohus.cases.services import cases as case_services
+from infohus.core.concurrency import StaleEdit
 from infohus.directory.models import Project
 from infohus.interventions.models import (
     AdviceFor,
@@ -409,11 +410,14 @@ def log_session(*, access: InterventionAccess, actor: User, held_on: date, durat
 
 @transaction.atomic
 def end_intervention(*, access: InterventionAccess, actor: User, ended_on: date, outcome: str,
-                     reason: str) -> Intervention:
+                     reason: str, expected_version: int | None = None) -> Intervention:
     """End an active intervention with an outcome and a reason; the case timeline says so. An
-    accepted lending through it ends with it, and the lent mentor leaves the team."""
+    accepted lending through it ends with it, and the lent mentor leaves the team. With
+    expected_version, StaleEdit if the intervention changed since that version was read."""
     _require_writer(access)
     intervention = _locked(access)
+    if expected_version is not None and intervention.version != expected_version:
+        raise StaleEdit(intervention)
     _require_active(intervention, _("The intervention has ended already."))
     errors: dict[str, list[str]] = {}
     if outcome not in Outcome.values:

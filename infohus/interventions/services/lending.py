@@ -26,6 +26,7 @@ from infohus.audit.services import record_event
 from infohus.cases.references import next_reference
 from infohus.cases.selectors.need_to_know import CaseAccess
 from infohus.cases.services import cases as case_services
+from infohus.core.concurrency import StaleEdit
 from infohus.interventions.models import (
     CorpsRole,
     Intervention,
@@ -54,6 +55,12 @@ def _locked(request: LendingRequest) -> LendingRequest:
     # of the outer join to the offered mentor).
     return (LendingRequest.objects.select_for_update(of=("self",)).select_related("case", "offered_mentor__user")
             .get(pk=request.pk))
+
+
+def _check_version(request: LendingRequest, expected_version: int | None) -> None:
+    """StaleEdit if the request (read under its lock) changed since the caller read expected_version."""
+    if expected_version is not None and request.version != expected_version:
+        raise StaleEdit(request)
 
 
 def _require_side(access: LendingAccess, borrowing: bool) -> None:
@@ -132,10 +139,12 @@ def send_request(*, access: CaseAccess, actor: User, requesting_organisation: Or
 
 
 @transaction.atomic
-def offer(*, access: LendingAccess, actor: User, mentor: MentorProfile) -> LendingRequest:
+def offer(*, access: LendingAccess, actor: User, mentor: MentorProfile,
+          expected_version: int | None = None) -> LendingRequest:
     """The lending municipality offers one of its mentors, who must be assignable now."""
     _require_side(access, borrowing=False)
     request = _locked(access.request)
+    _check_version(request, expected_version)
     if request.status != S.SENT:
         raise ValidationError(_("This request is no longer waiting for an answer (it is now: %(status)s).")
                               % {"status": request.get_status_display()})
@@ -149,11 +158,13 @@ def offer(*, access: LendingAccess, actor: User, mentor: MentorProfile) -> Lendi
 
 
 @transaction.atomic
-def decline(*, access: LendingAccess, actor: User, reason: str) -> LendingRequest:
+def decline(*, access: LendingAccess, actor: User, reason: str,
+            expected_version: int | None = None) -> LendingRequest:
     """The lending municipality says no, with a reason the borrower reads; an offer not yet
     accepted is taken back the same way."""
     _require_side(access, borrowing=False)
     request = _locked(access.request)
+    _check_version(request, expected_version)
     if request.status not in (S.SENT, S.OFFERED):
         raise ValidationError(_("This request can no longer be declined (it is now: %(status)s).")
                               % {"status": request.get_status_display()})
@@ -168,10 +179,11 @@ def decline(*, access: LendingAccess, actor: User, reason: str) -> LendingReques
 
 
 @transaction.atomic
-def withdraw(*, access: LendingAccess, actor: User) -> LendingRequest:
+def withdraw(*, access: LendingAccess, actor: User, expected_version: int | None = None) -> LendingRequest:
     """The borrowing municipality no longer needs the mentor (before any acceptance)."""
     _require_side(access, borrowing=True)
     request = _locked(access.request)
+    _check_version(request, expected_version)
     if request.status not in (S.SENT, S.OFFERED):
         raise ValidationError(_("Only a request that has not been accepted can be withdrawn."))
     LendingRequest.objects.filter(pk=request.pk).update(status=S.WITHDRAWN, version=F("version") + 1)
@@ -181,12 +193,14 @@ def withdraw(*, access: LendingAccess, actor: User) -> LendingRequest:
 
 
 @transaction.atomic
-def accept(*, access: LendingAccess, case_access: CaseAccess, actor: User) -> LendingRequest:
+def accept(*, access: LendingAccess, case_access: CaseAccess, actor: User,
+           expected_version: int | None = None) -> LendingRequest:
     """The borrowing side accepts the offer: a mentoring intervention with the lent mentor, who
     joins the case team in the general compartment. The row lock makes a second acceptance at the
     same moment find the request accepted already and change nothing."""
     _require_side(access, borrowing=True)
     request = _locked(access.request)
+    _check_version(request, expected_version)
     if case_access.case.pk != request.case_id:
         raise PermissionDenied
     if request.status == S.ACCEPTED:
@@ -221,14 +235,15 @@ def accept(*, access: LendingAccess, case_access: CaseAccess, actor: User) -> Le
 
 
 @transaction.atomic
-def end(*, access: LendingAccess | None, actor: User, reason: str, request: LendingRequest | None = None) -> \
-        LendingRequest:
+def end(*, access: LendingAccess | None, actor: User, reason: str, request: LendingRequest | None = None,
+        expected_version: int | None = None) -> LendingRequest:
     """Either side ends an accepted lending (or the intervention's end does, passing the request):
     the mentor leaves the case team; the logged hours stay for the report."""
     if access is not None:
         request = access.request
     assert request is not None
     request = _locked(request)
+    _check_version(request, expected_version)
     if request.status != S.ACCEPTED:
         raise ValidationError(_("Only an accepted lending can be ended."))
     if access is not None and not reason.strip():
