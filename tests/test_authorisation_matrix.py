@@ -46,7 +46,8 @@ def test_every_url_has_a_row() -> None:
     wildcards = tuple(row.route[:-1] for row in ROWS if row.route.endswith(":*"))
     missing = sorted(
         name for name in _route_names(get_resolver())
-        if name not in exact and not name.startswith(wildcards)
+        # The desk's JSON API has its own matrix, per operation: tests/test_api_authorisation_matrix.py.
+        if name not in exact and not name.startswith(wildcards) and not name.startswith("desk_api:")
     )
     assert not missing, f"URLs without a row in the authorisation matrix: {missing}"
 
