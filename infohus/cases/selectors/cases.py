@@ -41,11 +41,16 @@ def timeline(access: CaseAccess) -> QuerySet[Note]:
             .order_by("-written_at", "-pk"))
 
 
+def team(access: CaseAccess) -> QuerySet[TeamMember]:
+    """The case's active team, in the order members joined."""
+    return TeamMember.objects.filter(case=access.case, is_active=True).select_related("user", "organisation")
+
+
 def case_page(access: CaseAccess) -> CasePage:
     case = access.case
     visible = access.compartments
     return CasePage(
-        team=list(TeamMember.objects.filter(case=case, is_active=True).select_related("user", "organisation")),
+        team=list(team(access)),
         tasks=list(Task.objects.filter(case=case).select_related("assignee").order_by("done_at", "due_on", "pk")),
         reviews=list(Review.objects.filter(case=case).select_related("recorded_by")),
         consents=list(ConsentRecord.objects.filter(case=case)),

@@ -30,11 +30,11 @@ def my_concerns(user: Any) -> QuerySet[Concern]:
             .order_by("-received_at", "-pk"))
 
 
-def my_concern(user: Any, pk: int) -> Concern:
+def my_concern(user: Any, pk: int, *, purpose: str = "reporter's status page") -> Concern:
     """One of the reporter's own concerns (status and general outcome only), or 404."""
     concern = my_concerns(user).filter(pk=pk).first()
     if concern is None:
-        raise _refuse(user, pk, purpose="reporter's status page")
+        raise _refuse(user, pk, purpose=purpose)
     return concern
 
 
@@ -50,22 +50,39 @@ def locally_assessed(user: Any) -> QuerySet[Concern]:
             .select_related("reported_by", "local_assessment").order_by("-received_at", "-pk"))
 
 
-def concern_for_local_assessment(user: Any, pk: int, *, audit: bool = True) -> Concern:
+def concern_for_local_assessment(user: Any, pk: int, *, audit: bool = True,
+                                 purpose: str = "local assessment") -> Concern:
     """A concern from one of the user's institutions with all it holds, or 404; the read is audited."""
     concern = (concerns_for_local_assessment(user)
                .select_related("reported_by", "reporter_organisation", "institution", "info_house",
                                "local_assessment__assessed_by")
                .filter(pk=pk).first())
     if concern is None:
-        raise _refuse(user, pk, purpose="local assessment")
+        raise _refuse(user, pk, purpose=purpose)
     if audit:
-        audit_read(user=user, concern=concern, purpose="local assessment")
+        audit_read(user=user, concern=concern, purpose=purpose)
     return concern
 
 
 def attachments_of(concern: Concern) -> list[ConcernAttachment]:
     return list(ConcernAttachment.objects.filter(concern=concern).order_by("uploaded_at", "pk")
                 .only("pk", "concern_id", "original_name", "content_type", "size", "uploaded_at"))
+
+
+def _with_attachments_visible_to(user: Any) -> Q:
+    # The institution's resource person, or the Info house that triages the concern.
+    return Q(pk__in=concerns_for_local_assessment(user).values("pk")) | Q(pk__in=concerns_for_triage(user).values("pk"))
+
+
+def attachments_for_user(user: Any, concern_pk: int, *, purpose: str) -> list[ConcernAttachment]:
+    """The attachments (what they are, not their content) of a concern whose files the user may
+    download, or 404; the read is audited with the attachments listed."""
+    concern = Concern.objects.filter(_with_attachments_visible_to(user), pk=concern_pk).first()
+    if concern is None:
+        raise _refuse(user, concern_pk, purpose=purpose)
+    attachments = attachments_of(concern)
+    audit_read(user=user, concern=concern, purpose=purpose, details={"attachments": [a.pk for a in attachments]})
+    return attachments
 
 
 def attachment_for_user(user: Any, concern_pk: int, attachment_pk: int) -> ConcernAttachment:
