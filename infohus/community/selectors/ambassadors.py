@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -33,7 +33,8 @@ ACTIVITIES_SHOWN = 50
 S = PeerReport.Status
 
 
-def _audit_listing(user: Any, object_type: str, pks: list[int], *, purpose: str) -> None:
+def audit_listed(user: Any, object_type: str, pks: list[int], *, purpose: str) -> None:
+    """One audit event for a list that shows ambassadors or their reports."""
     if pks:
         record_event(action="community.listed", actor=user, object_type=object_type, purpose=purpose,
                      details={"shown": sorted(pks)})
@@ -41,17 +42,21 @@ def _audit_listing(user: Any, object_type: str, pks: list[int], *, purpose: str)
 
 # --- the coordinators' list ---------------------------------------------------------------------------
 
-def ambassador_page(user: Any, page_number: str | None) -> Page[Any]:
+def ambassadors(user: Any) -> QuerySet[Ambassador]:
     """The ambassadors of the user's organisations (current first), with their modules done, their
-    activities and their reports counted. Audited as a listing."""
-    ambassadors = (visible(user, Ambassador).select_related("participant__cohort", "user")
-                   .annotate(modules_done_count=Count("modules_done", distinct=True),
-                             activity_count=Count("activities", distinct=True),
-                             open_report_count=Count("reports", filter=Q(reports__status__in=[S.NEW, S.READ]),
-                                                     distinct=True))
-                   .order_by("ended_on", "participant__first_name", "participant__last_name", "pk"))
-    page = Paginator(ambassadors, PER_PAGE).get_page(page_number)
-    _audit_listing(user, "ambassador", [a.pk for a in page.object_list], purpose="ambassador programme: list")
+    activities and their reports counted. Not audited: audit what is shown (audit_listed)."""
+    return (visible(user, Ambassador).select_related("participant__cohort", "user")
+            .annotate(modules_done_count=Count("modules_done", distinct=True),
+                      activity_count=Count("activities", distinct=True),
+                      open_report_count=Count("reports", filter=Q(reports__status__in=[S.NEW, S.READ]),
+                                              distinct=True))
+            .order_by(F("ended_on").asc(nulls_first=True), "participant__first_name", "participant__last_name", "pk"))
+
+
+def ambassador_page(user: Any, page_number: str | None) -> Page[Any]:
+    """A page of the ambassadors (see ambassadors), audited as a listing."""
+    page = Paginator(ambassadors(user), PER_PAGE).get_page(page_number)
+    audit_listed(user, "ambassador", [a.pk for a in page.object_list], purpose="ambassador programme: list")
     return page
 
 
@@ -114,15 +119,19 @@ def own_view(user: Any, ambassador: Ambassador) -> AmbassadorView:
 
 # --- the inbox ------------------------------------------------------------------------------------------------
 
-def inbox_page(user: Any, page_number: str | None) -> Page[Any]:
+def inbox(user: Any) -> QuerySet[PeerReport]:
     """Reports of the user's organisations' ambassadors: new first, then read, then those handled;
-    newest first within each. Audited as a listing."""
-    reports = (visible(user, PeerReport).select_related("ambassador__participant")
-               .annotate(rank=Case(When(status=S.NEW, then=Value(0)), When(status=S.READ, then=Value(1)),
-                                   default=Value(2), output_field=IntegerField()))
-               .order_by("rank", "-reported_at", "-pk"))
-    page = Paginator(reports, PER_PAGE).get_page(page_number)
-    _audit_listing(user, "peerreport", [r.pk for r in page.object_list], purpose="ambassadors' reports: inbox")
+    newest first within each. Not audited: audit what is shown (audit_listed)."""
+    return (visible(user, PeerReport).select_related("ambassador__participant")
+            .annotate(rank=Case(When(status=S.NEW, then=Value(0)), When(status=S.READ, then=Value(1)),
+                                default=Value(2), output_field=IntegerField()))
+            .order_by("rank", "-reported_at", "-pk"))
+
+
+def inbox_page(user: Any, page_number: str | None) -> Page[Any]:
+    """A page of the inbox (see inbox), audited as a listing."""
+    page = Paginator(inbox(user), PER_PAGE).get_page(page_number)
+    audit_listed(user, "peerreport", [r.pk for r in page.object_list], purpose="ambassadors' reports: inbox")
     return page
 
 

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from infohus.audit.services import record_event
@@ -31,6 +31,8 @@ from infohus.community.selectors.access import get_visible, visible
 from infohus.community.services.cohorts import age_on, attendance_refusal
 
 PER_PAGE = 25
+# Current participants (not left) first, on every database: PostgreSQL sorts NULL last by default.
+CURRENT_FIRST = F("left_on").asc(nulls_first=True)
 
 
 def audit_listing(user: Any, participants: Iterable[YouthParticipant], *, purpose: str, **details: Any) -> None:
@@ -43,14 +45,19 @@ def audit_listing(user: Any, participants: Iterable[YouthParticipant], *, purpos
 
 # --- the list ------------------------------------------------------------------------------------------
 
+def cohorts(user: Any) -> QuerySet[YouthCohort]:
+    """The cohorts the user's organisations keep, newest first, with their counts of current
+    participants and of modules."""
+    return (visible(user, YouthCohort).select_related("organisation")
+            .annotate(participant_count=Count("participants", filter=Q(participants__left_on__isnull=True),
+                                              distinct=True),
+                      module_count=Count("modules", distinct=True))
+            .order_by("-starts_on", "-pk"))
+
+
 def cohort_page(user: Any, page_number: str | None) -> Page[Any]:
-    """The cohorts the user's organisations keep, newest first, with their counts."""
-    cohorts = (visible(user, YouthCohort).select_related("organisation")
-               .annotate(participant_count=Count("participants", filter=Q(participants__left_on__isnull=True),
-                                                 distinct=True),
-                         module_count=Count("modules", distinct=True))
-               .order_by("-starts_on", "-pk"))
-    return Paginator(cohorts, PER_PAGE).get_page(page_number)
+    """A page of cohorts (see cohorts)."""
+    return Paginator(cohorts(user), PER_PAGE).get_page(page_number)
 
 
 # --- one cohort --------------------------------------------------------------------------------------------
@@ -82,7 +89,7 @@ def cohort_view(user: Any, cohort: YouthCohort, *, today: date | None = None) ->
     today = today or timezone.localdate()
     modules = list(CohortModule.objects.filter(cohort=cohort).order_by("number"))
     participants = list(YouthParticipant.objects.filter(cohort=cohort).select_related("ambassador")
-                        .order_by("left_on", "first_name", "last_name", "pk"))
+                        .order_by(CURRENT_FIRST, "first_name", "last_name", "pk"))
     attended = dict(ModuleAttendance.objects.filter(module__cohort=cohort, present=True)
                     .order_by().values("participant_id").annotate(n=Count("pk")).values_list("participant_id", "n"))
     rows = [ParticipantRow(participant=p, age=age_on(p.birth_date, today), attended=attended.get(p.pk, 0),
@@ -146,8 +153,8 @@ def attendance_grid(user: Any, cohort: YouthCohort, *, ticked: set[tuple[int, in
     """A row per participant and a cell per module. `ticked` (a refused post) replaces what is
     recorded, so that nothing typed is lost. Audited as a listing of the participants shown."""
     modules = list(CohortModule.objects.filter(cohort=cohort).order_by("number"))
-    participants = list(YouthParticipant.objects.filter(cohort=cohort).order_by("left_on", "first_name",
-                                                                                "last_name", "pk"))
+    participants = list(YouthParticipant.objects.filter(cohort=cohort)
+                        .order_by(CURRENT_FIRST, "first_name", "last_name", "pk"))
     recorded = {(pid, mid): present for pid, mid, present in ModuleAttendance.objects.filter(
         module__cohort=cohort).values_list("participant_id", "module_id", "present")}
     rows = []

@@ -9,7 +9,7 @@ contacts, records one audited read naming the contacts it showed.
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from infohus.audit.services import record_event
 from infohus.community.models import ContactPerson, DialogueMeeting, Partner, PartnerKind
@@ -59,7 +59,9 @@ def partner_page(user: Any, partner: Partner) -> PartnerPage:
     """What a partner's page shows: its contact people (those whose consent was withdrawn as a bare
     line) and the latest dialogue meetings it took part in. Showing the contacts' details is one
     audited read."""
-    contacts = list(ContactPerson.objects.filter(partner=partner).order_by("consent_withdrawn_on", "name", "pk"))
+    # Those who consent first, on every database (PostgreSQL sorts NULL last by default).
+    contacts = list(ContactPerson.objects.filter(partner=partner)
+                    .order_by(F("consent_withdrawn_on").asc(nulls_first=True), "name", "pk"))
     for contact in contacts:
         setattr(contact, "how_label", consent_how_label(contact.consent_how))  # noqa: B010  (for the template)
     shown = [c.pk for c in contacts if c.consent_withdrawn_on is None]

@@ -19,17 +19,21 @@ with at least INSIGHTS_MIN_CELL decisions, with the reason where they are hidden
 No figure here is about one person: no names, no identifiers, no score.
 """
 
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from typing import Any, Final, Literal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.utils import formats, timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from infohus.accounts.models import Organisation
@@ -462,3 +466,32 @@ class Dashboard:
     def blocks(self) -> list[Block]:
         return [build() for build in self.builders().values()]
 
+
+def cached_blocks(board: Dashboard, chosen: Filter) -> tuple[list[Block], datetime | None]:
+    """Every table of the filter, and when it was counted (None when the cache is off): from the
+    cache when the same filter, threshold and language were asked for a short while ago. Over a
+    national database a full count takes seconds (bench/README.md), and statistics a few minutes
+    old serve the analyst as well. Only suppressed figures are cached, never a raw count. The
+    dashboard page and the API read through here, so that both show the same figures."""
+    seconds = int(settings.INSIGHTS_CACHE_SECONDS)
+    if not seconds:
+        return board.blocks(), None
+    asked = json.dumps({**chosen.describe(), "threshold": board.threshold, "language": get_language()},
+                       sort_keys=True)
+    key = "insights:dashboard:" + hashlib.sha256(asked.encode()).hexdigest()
+    found: tuple[list[Block], datetime] | None = cache.get(key)
+    if found is None:
+        found = (board.blocks(), timezone.now())
+        cache.set(key, found, seconds)
+    return found
+
+
+def cached_table(board: Dashboard, chosen: Filter, key: str) -> tuple[Block, datetime | None]:
+    """One table of the filter, as cached_blocks gives it: taken from the cached tables when the
+    cache is on (so that it is the very figure the page shows), counted alone when it is off.
+    KeyError for a key that names no table."""
+    build = board.builders()[key]
+    if not int(settings.INSIGHTS_CACHE_SECONDS):
+        return build(), None
+    blocks, counted_at = cached_blocks(board, chosen)
+    return next(block for block in blocks if block.key == key), counted_at

@@ -48,13 +48,19 @@ def with_enrolled(runs: QuerySet[CourseRun]) -> QuerySet[CourseRun]:
     return runs.annotate(enrolled=Count("enrolments", filter=ENROLLED))
 
 
-def courses_page(courses: QuerySet[Course], *, today: date | None = None) -> list[Course]:
-    """The catalogue, each course with `upcoming` (its planned runs not yet over) and `runs_total`."""
+def catalogue(courses: QuerySet[Course], *, today: date | None = None) -> QuerySet[Course]:
+    """The catalogue, offered courses first, each course with `upcoming` (its planned runs not yet
+    over) and `runs_total`: one query."""
     today = today or timezone.localdate()
     upcoming = Q(runs__ends_on__gte=today, runs__status=CourseRun.Status.PLANNED)
-    return list(courses.select_related("organisation")
-                .annotate(upcoming=Count("runs", filter=upcoming), runs_total=Count("runs"))
-                .order_by("-is_active", "title", "pk"))
+    return (courses.select_related("organisation")
+            .annotate(upcoming=Count("runs", filter=upcoming), runs_total=Count("runs"))
+            .order_by("-is_active", "title", "pk"))
+
+
+def courses_page(courses: QuerySet[Course], *, today: date | None = None) -> list[Course]:
+    """The catalogue as its page lists it (see catalogue)."""
+    return list(catalogue(courses, today=today))
 
 
 @dataclass(frozen=True)
@@ -63,14 +69,27 @@ class RunLists:
     past: Page[CourseRun]
 
 
+UPCOMING, PAST = "upcoming", "past"
+
+
+def listed_runs(runs: QuerySet[CourseRun], *, when: str = "", today: date | None = None) -> QuerySet[CourseRun]:
+    """Runs with their course, trainers and places taken (`enrolled`): those not yet over
+    (UPCOMING), soonest first; those over (PAST), latest first; or all of them, latest first."""
+    today = today or timezone.localdate()
+    base = with_enrolled(runs).select_related("course", "course__organisation").prefetch_related("trainers")
+    if when == UPCOMING:
+        return base.filter(ends_on__gte=today).order_by("starts_on", "pk")
+    if when == PAST:
+        return base.filter(ends_on__lt=today).order_by("-starts_on", "-pk")
+    return base.order_by("-starts_on", "-pk")
+
+
 def run_lists(runs: QuerySet[CourseRun], *, page_number: Any = None, today: date | None = None) -> RunLists:
     """Runs not yet over, soonest first, then past runs, latest first (a page of 50), each with
     its course, trainers and places taken: four queries."""
     today = today or timezone.localdate()
-    base = with_enrolled(runs).select_related("course", "course__organisation").prefetch_related("trainers")
-    upcoming = list(base.filter(ends_on__gte=today).order_by("starts_on", "pk"))
-    past = Paginator(base.filter(ends_on__lt=today).order_by("-starts_on", "-pk"),
-                     PAST_RUNS_PAGE_SIZE).get_page(page_number)
+    upcoming = list(listed_runs(runs, when=UPCOMING, today=today))
+    past = Paginator(listed_runs(runs, when=PAST, today=today), PAST_RUNS_PAGE_SIZE).get_page(page_number)
     return RunLists(upcoming=upcoming, past=past)
 
 
