@@ -8,17 +8,13 @@ message at its field and the form as typed; one that narrows to a few people is 
 the small numbers hidden and the reason on the page.
 """
 
-import hashlib
-import json
 from datetime import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import get_language
 
 from infohus.accounts.permissions import active_membership, capability_required
 from infohus.accounts.roles import Capability
@@ -26,7 +22,7 @@ from infohus.audit.services import record_event
 from infohus.core import exports
 from infohus.insights.exports import block_table, file_stem
 from infohus.insights.forms_dashboard import DashboardFilterForm
-from infohus.insights.selectors.dashboard import Block, Dashboard, Filter, default_filter
+from infohus.insights.selectors.dashboard import Block, Dashboard, Filter, cached_blocks, default_filter
 
 analyse_required = capability_required(Capability.ANALYSE)
 TEMPLATE = "insights/dashboard/page.html"
@@ -52,20 +48,7 @@ def _query(chosen: Filter) -> str:
 
 
 def _blocks(board: Dashboard, chosen: Filter) -> tuple[list[Block], datetime | None]:
-    """The page's blocks, from the cache when the same filter was shown a short while ago: over
-    a national database a full count takes seconds (bench/README.md), and statistics a few minutes
-    old serve the analyst as well. Only suppressed figures are cached, never a raw count."""
-    seconds = int(settings.INSIGHTS_CACHE_SECONDS)
-    if not seconds:
-        return board.blocks(), None
-    asked = json.dumps({**chosen.describe(), "threshold": board.threshold, "language": get_language()},
-                       sort_keys=True)
-    key = "insights:dashboard:" + hashlib.sha256(asked.encode()).hexdigest()
-    found = cache.get(key)
-    if found is None:
-        found = (board.blocks(), timezone.now())
-        cache.set(key, found, seconds)
-    return found
+    return cached_blocks(board, chosen)
 
 
 @analyse_required

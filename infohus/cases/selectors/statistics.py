@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, Literal
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import (
     Aggregate,
     Count,
@@ -38,6 +38,7 @@ from django.utils.translation import gettext_lazy as _
 
 from infohus.accounts.models import Organisation
 from infohus.cases.models import Case, Concern, ExtremismKind, TriageDecision
+from infohus.core.replica import statistics_database
 
 type Area = QuerySet[Any, Any] | None
 type ConcernDimension = Literal["source", "extremism", "outcome"]
@@ -212,7 +213,8 @@ def _sqlite_spread(base: QuerySet[TriageDecision, Any], *, by_month: bool) -> li
            "ROW_NUMBER() OVER (PARTITION BY month_key ORDER BY days) AS rn, "
            f"COUNT(*) OVER (PARTITION BY month_key) AS n FROM ({inner}) AS base) "
            f"SELECT month_key, n, {', '.join(picks)} FROM ranked GROUP BY month_key, n ORDER BY month_key")
-    with connection.cursor() as cursor:
+    # On the statistics replica when the dashboard reads there (infohus/core/replica.py).
+    with connections[statistics_database()].cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
     return [Spread(month_of(key) if by_month else None, n, *_interpolated(n, values)) for key, n, *values in rows]
