@@ -23,20 +23,9 @@ from infohus.accounts.models import User
 from infohus.accounts.permissions import has_capability, require_capability
 from infohus.accounts.roles import Capability
 from infohus.api.errors import ApiError
+from infohus.api.fields import Day, Id, VersionSeen, one_of, path_id, text
 from infohus.api.schemas import ErrorOut, Input, Paging, page_of, page_schema
-from infohus.community.api_fields import (
-    READ,
-    WRITE,
-    CommunityPersonRef,
-    Day,
-    Id,
-    VersionSeen,
-    coordinator,
-    one_of,
-    path_id,
-    person_ref,
-    text,
-)
+from infohus.community.api_fields import READ, WRITE, CommunityPersonRef, coordinator, person_ref
 from infohus.community.forms_ambassadors import ConcernForm
 from infohus.community.models import (
     Ambassador,

@@ -18,22 +18,17 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from infohus.api.fields import Day, Id, VersionSeen, one_of, path_id, text
 from infohus.api.schemas import ErrorOut, Input, Paging, page_of, page_schema
 from infohus.community.api_fields import (
     READ,
     WRITE,
     CommunityOrganisationRef,
     CommunityPersonRef,
-    Day,
-    Id,
-    VersionSeen,
     acting_organisation,
     coordinator,
-    one_of,
     organisation_ref,
-    path_id,
     person_ref,
-    text,
 )
 from infohus.community.models import CohortModule, GoalProgress, Progress, YouthCohort, YouthGoal, YouthParticipant
 from infohus.community.selectors import cohorts as reads

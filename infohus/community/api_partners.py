@@ -14,19 +14,15 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from infohus.api.fields import Day, VersionSeen, one_of, path_id, text
 from infohus.api.schemas import ErrorOut, Input, Paging, page_of, page_schema
 from infohus.community.api_fields import (
     READ,
     WRITE,
     CommunityOrganisationRef,
-    Day,
-    VersionSeen,
     acting_organisation,
     coordinator,
-    one_of,
     organisation_ref,
-    path_id,
-    text,
 )
 from infohus.community.models import ContactPerson, Partner, PartnerKind
 from infohus.community.selectors import partners as reads

@@ -23,10 +23,10 @@ from infohus.accounts.permissions import active_membership
 from infohus.accounts.roles import Role
 from infohus.api.auth import scope
 from infohus.api.errors import ApiError
+from infohus.api.fields import Day, VersionSeen, one_of, path_id, text
 from infohus.api.schemas import ErrorOut, Input, Paging, page_of, page_schema
 from infohus.api.scopes import Scope
 from infohus.training.api_courses import TrainingOrganisationRef, trainer
-from infohus.training.api_fields import Day, VersionSeen, one_of, path_id, text
 from infohus.training.forms_evaluation import CostReportForm, current_year
 from infohus.training.models import CourseKind, Requirement
 from infohus.training.selectors import compliance as reads

@@ -18,9 +18,9 @@ from infohus.accounts.permissions import active_membership, require_capability
 from infohus.accounts.roles import Capability
 from infohus.api.auth import scope
 from infohus.api.errors import ApiError
+from infohus.api.fields import Id, VersionSeen, one_of, path_id, text
 from infohus.api.schemas import ErrorOut, Input, Paging, page_of, page_schema
 from infohus.api.scopes import Scope
-from infohus.training.api_fields import Id, VersionSeen, one_of, path_id, text
 from infohus.training.models import Course, CourseKind, CourseRun, UnitKind
 from infohus.training.selectors import runs as reads
 from infohus.training.selectors.access import course_access, courses_for, training_organisations

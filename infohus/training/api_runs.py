@@ -21,11 +21,11 @@ from pydantic import Field, WithJsonSchema
 from infohus.accounts.models import Organisation, User
 from infohus.api.auth import scope
 from infohus.api.errors import ApiError
+from infohus.api.fields import Day, Id, VersionSeen, one_of, path_id, text
 from infohus.api.schemas import ErrorOut, Input, Paging, page_of, page_schema
 from infohus.api.scopes import Scope
 from infohus.assessments.models import InstrumentVersion
 from infohus.training.api_courses import TrainingOrganisationRef, trainer
-from infohus.training.api_fields import Day, Id, VersionSeen, one_of, path_id, text
 from infohus.training.models import CourseRun, Enrolment
 from infohus.training.selectors import evaluation as evaluation_reads
 from infohus.training.selectors import runs as reads

@@ -1,4 +1,4 @@
-"""Input types of the training operations of the desk's API.
+"""Bounded input types for the routers of the desk's API.
 
 The pages' forms bound every value before a service saw it (Django's fields refuse a NUL
 character, a text longer than its column, a date a browser cannot send); the API's input is
