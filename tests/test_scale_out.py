@@ -198,8 +198,23 @@ class Cluster:
             process.stop()
 
 
+def _wait_until_only_we_are_connected(timeout: float = 15) -> None:
+    # A stopped process's database session ends a moment after the process does; the test
+    # database cannot be dropped at the end of the run while one is still there.
+    connection = connections["default"]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                           "AND pid <> pg_backend_pid()")
+            (others,) = cursor.fetchone()
+        if not others:
+            return
+        time.sleep(0.2)
+
+
 @pytest.fixture(scope="module", params=["redis", "database"], ids=["sessions-in-redis", "sessions-in-database"])
-def cluster(request: pytest.FixtureRequest, django_db_setup: None,
+def cluster(request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: Any,
             tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     if request.param == "redis" and not redis_answers(REDIS_URL):
         pytest.skip(f"no Redis answers at {REDIS_URL}")
@@ -210,6 +225,8 @@ def cluster(request: pytest.FixtureRequest, django_db_setup: None,
         yield started
     finally:
         started.stop()
+        with django_db_blocker.unblock():
+            _wait_until_only_we_are_connected()
 
 
 def logs_on_failure(test: Callable[..., None]) -> Callable[..., None]:
