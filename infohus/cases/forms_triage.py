@@ -1,6 +1,7 @@
 """Forms of Info-house triage. They check input and give messages; the services decide."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -62,6 +63,20 @@ class PersonSearchForm(forms.Form):
             except ValidationError as error:
                 self.add_error("identifier", error)
         return data
+
+
+def initial_from_search(data: Mapping[str, str]) -> dict[str, str]:
+    """The new record's form started from a search: the first word of the name is taken as the
+    first name and the rest as the last name; a birth date only when it is a date."""
+    first, _space, last = data.get("name", "").strip().partition(" ")
+    initial = {"first_name": first[:100], "last_name": last.strip()[:100]}
+    birth_date = data.get("birth_date", "")
+    if birth_date:
+        try:
+            initial["birth_date"] = date.fromisoformat(birth_date).isoformat()
+        except ValueError:
+            pass
+    return {key: value for key, value in initial.items() if value}
 
 
 class PersonForm(forms.Form):

@@ -118,18 +118,17 @@ def take(request: HttpRequest, pk: int) -> HttpResponse:
 
 @triage_required
 def person_search(request: HttpRequest, pk: int) -> HttpResponse:
-    concern = selectors.concern_for_triage(request.user, pk, audit=request.method == "GET")
-    form = forms.PersonSearchForm(request.GET or None)
+    # The search is posted, never put in the address: a CPR number or a name in a query string
+    # would land in access logs, proxies and the browser's history.
+    concern = selectors.concern_for_triage(request.user, pk)
+    form = forms.PersonSearchForm(request.POST if request.method == "POST" else None)
     results = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         results = selectors.search_people(
             request.user, name=data["name"], birth_date=data["birth_date"], identifier=data["identifier"].strip(),
             identifier_country=data["identifier_country"] or "DK")
-    return render(request, "cases/triage/person_search.html", {
-        "concern": concern, "form": form, "results": results,
-        "create_query": {"first_name": request.GET.get("name", ""), "birth_date": request.GET.get("birth_date", "")},
-    })
+    return render(request, "cases/triage/person_search.html", {"concern": concern, "form": form, "results": results})
 
 
 @triage_required
@@ -154,15 +153,18 @@ def person_link(request: HttpRequest, pk: int) -> HttpResponse:
 @triage_required
 def person_create(request: HttpRequest, pk: int) -> HttpResponse:
     concern = selectors.concern_for_triage(request.user, pk, audit=False)
-    if request.method == "POST":
+    if request.method == "POST" and "from_search" in request.POST:
+        # Coming from the search page: start the form with what was searched for (posted, so that
+        # no name or birth date travels in the address).
+        form = forms.PersonForm(initial=forms.initial_from_search(request.POST))
+    elif request.method == "POST":
         form = forms.PersonForm(request.POST)
         if form.is_valid() and _attempt(form, lambda: services.create_person(
                 actor=request.user, concern=concern, **form.cleaned_data)):
             messages.success(request, _("The person's record is made and linked to the concern."))
             return redirect("cases:triage_concern", pk=concern.pk)
     else:
-        initial = {key: request.GET[key] for key in ("first_name", "birth_date") if request.GET.get(key)}
-        form = forms.PersonForm(initial=initial)
+        form = forms.PersonForm()
     return render(request, "cases/triage/person_form.html", {"concern": concern, "form": form})
 
 

@@ -29,7 +29,9 @@ def _download(body: bytes, *, content_type: str, filename: str) -> HttpResponse:
 
 @capability_required(Capability.AUDIT)
 def find(request: HttpRequest) -> HttpResponse:
-    form = FindPersonForm(request.GET or None)
+    # Posted, never in the address: a CPR number or a name in a query string would land in
+    # access logs, proxies and the browser's history.
+    form = FindPersonForm(request.POST if request.method == "POST" else None)
     found = None
     status = 200
     if form.is_bound:

@@ -80,7 +80,7 @@ def test_search_never_finds_people_outside_the_need_to_know(people: dict[str, Us
 def test_case_worker_finds_only_people_on_own_cases_through_the_page(signed_in: Callable[[str], Client]) -> None:
     # carl has no triage capability: the page itself is closed to him.
     concern = make_concern()
-    assert signed_in("carl").get(search_url(concern), {"name": "Jonas"}).status_code == 403
+    assert signed_in("carl").post(search_url(concern), {"name": "Jonas"}).status_code == 403
 
 
 def test_search_page_lists_matches_and_links(people: dict[str, User], signed_in: Callable[[str], Client]) -> None:
@@ -88,7 +88,7 @@ def test_search_page_lists_matches_and_links(people: dict[str, User], signed_in:
     make_concern(person=existing, status=Concern.Status.DECIDED)
     concern = make_concern()
     client = signed_in("ida")
-    response = client.get(search_url(concern), {"name": "Jonas", "birth_date": "2007-05-17"})
+    response = client.post(search_url(concern), {"name": "Jonas", "birth_date": "2007-05-17"})
     assert response.status_code == 200
     assert "Jonas Testesen" in response.content.decode()
     response = client.post(search_url(concern) + "link/", {"person": existing.pk})
@@ -109,7 +109,7 @@ def test_linking_a_person_outside_the_search_scope_is_404(signed_in: Callable[[s
 
 
 def test_invalid_cpr_in_the_search_is_refused_with_a_message(signed_in: Callable[[str], Client]) -> None:
-    response = signed_in("ida").get(search_url(make_concern()), {"identifier": "123"})
+    response = signed_in("ida").post(search_url(make_concern()), {"identifier": "123"})
     assert "A CPR number has ten digits" in response.content.decode()
 
 
@@ -123,9 +123,39 @@ def test_search_query_count_does_not_grow(people: dict[str, User], signed_in: Ca
                                         municipality=people["carl"].memberships.first().organisation))
         make_concern(person=make_person("Jonas", f"Tstesen{i}", birth_date=BORN))
     with django_assert_max_num_queries(SEARCH_QUERIES):
-        response = client.get(search_url(concern), {"name": "Jonas Testesen", "birth_date": "2007-05-17"})
+        response = client.post(search_url(concern), {"name": "Jonas Testesen", "birth_date": "2007-05-17"})
     assert response.status_code == 200
     assert response.context["results"].exact and response.context["results"].near
+
+
+def test_a_search_in_the_address_is_not_run(signed_in: Callable[[str], Client]) -> None:
+    # Names and CPR numbers are posted; one in a query string (a bookmark, an old link) is ignored
+    # rather than searched for, so that nobody gets used to putting them there.
+    make_concern(person=make_person(identifier="1705071234"))
+    response = signed_in("ida").get(search_url(make_concern()), {"identifier": CPR})
+    assert response.status_code == 200
+    assert response.context["results"] is None and not response.context["form"].is_bound
+    assert not AuditEvent.objects.filter(action="person.searched").exists()
+    assert 'method="post" role="search"' in response.content.decode()
+
+
+def test_new_record_from_the_search_starts_with_what_was_searched(signed_in: Callable[[str], Client]) -> None:
+    concern = make_concern()
+    client = signed_in("ida")
+    page = client.post(search_url(concern), {"name": "Jonas Kragh Holm", "birth_date": "2004-05-17"}).content.decode()
+    assert f'action="{search_url(concern)}new/"' in page and 'name="from_search"' in page
+    response = client.post(search_url(concern) + "new/", {"from_search": "1", "name": "Jonas Kragh Holm",
+                                                          "birth_date": "2004-05-17"})
+    assert response.status_code == 200
+    assert response.context["form"].initial == {"first_name": "Jonas", "last_name": "Kragh Holm",
+                                                 "birth_date": "2004-05-17"}
+    assert not response.context["form"].is_bound and not Person.objects.exists()
+
+
+def test_new_record_from_the_search_drops_a_birth_date_that_is_not_one(signed_in: Callable[[str], Client]) -> None:
+    response = signed_in("ida").post(search_url(make_concern()) + "new/",
+                                     {"from_search": "1", "name": "Jonas", "birth_date": "17.05.2004x"})
+    assert response.context["form"].initial == {"first_name": "Jonas"}
 
 
 # --- create --------------------------------------------------------------------------------

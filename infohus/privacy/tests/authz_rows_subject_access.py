@@ -24,6 +24,8 @@ def missing_person(world: dict[str, Any]) -> dict[str, Any]:
 
 ROWS = [
     Row("privacy:subject_access", DPO, ok=PAGE),
+    Row("privacy:subject_access", DPO, method="POST", data={"reference": "K-0000-0000"}, ok=PAGE,
+        note="the search"),
     Row("privacy:subject_access_person", DPO, kwargs=person, ok=PAGE),
     Row("privacy:subject_access_person", DPO, kwargs=person, method="POST",
         data={"compartments": ["general"], "format": "json"}, ok=PAGE, note="the export"),
