@@ -125,7 +125,12 @@ if PRODUCTION and not REDIS_URL:
     # Several worker processes must share sessions' cache, rate limits and sign-in throttling.
     raise ImproperlyConfigured("REDIS_URL must name the shared cache in production (redis://host:6379/0)")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # A cache only: while Redis is unreachable the desk answers from the database (core/cache.py).
+    CACHES = {"default": {
+        "BACKEND": "infohus.core.cache.ForgivingRedisCache", "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1,
+                    "retry_seconds": env_int("REDIS_RETRY_SECONDS", 5, minimum=1)},
+    }}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
