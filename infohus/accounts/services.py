@@ -2,13 +2,17 @@
 
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from importlib import import_module
 from typing import Any
 
+from django.conf import settings
 from django.contrib import auth
 from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django_otp import login as otp_login
@@ -57,20 +61,24 @@ def sign_out(request: HttpRequest) -> None:
     auth.logout(request)  # flushes the session on the server
 
 
+def end_sessions(signed_in: QuerySet[SignedInSession], *, where: Callable[[SessionBase], bool] | None = None) -> int:
+    """Delete the server-side sessions listed (only those `where` accepts, when given); returns
+    how many were ended."""
+    engine: Any = import_module(settings.SESSION_ENGINE)
+    ended: list[int] = []
+    for row in signed_in:
+        store: SessionBase = engine.SessionStore(session_key=row.session_key)
+        if where is not None and not where(store):
+            continue
+        store.delete()
+        ended.append(row.pk)
+    SignedInSession.objects.filter(pk__in=ended).delete()
+    return len(ended)
+
+
 def end_all_sessions(user: User) -> int:
     """Delete every server-side session of a user; returns how many were ended."""
-    from importlib import import_module
-
-    from django.conf import settings
-
-    engine: Any = import_module(settings.SESSION_ENGINE)
-    ended = 0
-    for signed_in in SignedInSession.objects.filter(user=user):
-        store: SessionBase = engine.SessionStore(session_key=signed_in.session_key)
-        store.delete()
-        ended += 1
-    SignedInSession.objects.filter(user=user).delete()
-    return ended
+    return end_sessions(SignedInSession.objects.filter(user=user))
 
 
 # --- second factor -----------------------------------------------------------------------

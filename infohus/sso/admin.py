@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from infohus.accounts.admin import AdministratorOnly, admin_site
 from infohus.sso import services
@@ -55,7 +56,19 @@ class ProviderAdmin(AdministratorOnly, admin.ModelAdmin[Provider]):
         return reverse("sso:callback", kwargs={"slug": provider.slug})
 
     def save_model(self, request: HttpRequest, obj: Provider, form: Any, change: bool) -> None:
-        services.save_provider(provider=obj, new_client_secret=form.cleaned_data.get("client_secret", ""))
+        ended = services.save_provider(provider=obj, new_client_secret=form.cleaned_data.get("client_secret", ""),
+                                       by=request.user)  # type: ignore[arg-type]
+        if ended:
+            self.message_user(request, ngettext(
+                "%(count)d session begun through this provider was ended.",
+                "%(count)d sessions begun through this provider were ended.", ended) % {"count": ended})
+
+    def delete_model(self, request: HttpRequest, obj: Provider) -> None:
+        services.remove_provider(provider=obj, by=request.user)  # type: ignore[arg-type]
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Provider]) -> None:
+        for provider in queryset:
+            services.remove_provider(provider=provider, by=request.user)  # type: ignore[arg-type]
 
     @admin.action(description=_("Check the provider's discovery document"))
     def check_discovery(self, request: HttpRequest, queryset: QuerySet[Provider]) -> None:

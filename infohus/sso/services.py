@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.sessions.backends.base import SessionBase
 from django.db import transaction
 from django.http import HttpRequest
 from django.urls import reverse
@@ -20,7 +21,7 @@ from django.utils import timezone
 from django_otp import login as otp_login
 
 from infohus.accounts import services as accounts
-from infohus.accounts.models import Membership, Organisation, User
+from infohus.accounts.models import Membership, Organisation, SignedInSession, User
 from infohus.accounts.permissions import SESSION_MEMBERSHIP_KEY, needs_second_factor
 from infohus.audit.services import record_event
 from infohus.sso import client
@@ -44,6 +45,8 @@ class SsoAction:
     LINKED = "sso.linked"
     ACCOUNT_CREATED = "sso.account_created"
     MEMBERSHIP_GRANTED = "sso.membership_granted"
+    PROVIDER_TURNED_OFF = "sso.provider_turned_off"
+    PROVIDER_REMOVED = "sso.provider_removed"
 
 
 @dataclass(frozen=True)
@@ -70,13 +73,42 @@ def record_refusal(provider: Provider, refusal: SignInRefused, *, subject: str =
 
 
 @transaction.atomic
-def save_provider(*, provider: Provider, new_client_secret: str = "") -> Provider:
+def save_provider(*, provider: Provider, new_client_secret: str = "", by: User | None = None) -> int:
     """Save a provider's configuration; a new client secret is stored encrypted, an empty one keeps
-    the secret stored before. (The admin site audits the change without the secret.)"""
+    the secret stored before. (The admin site audits the change without the secret.) Turning a
+    provider off ends the sessions begun through it; returns how many were ended."""
     if new_client_secret:
         provider.client_secret_encrypted = encrypt_secret(new_client_secret)
+    was_active = provider.pk is not None and Provider.objects.filter(pk=provider.pk, is_active=True).exists()
     provider.save()
-    return provider
+    if not (was_active and not provider.is_active):
+        return 0
+    ended = end_sessions_through(provider)
+    record_event(action=SsoAction.PROVIDER_TURNED_OFF, actor=by, object_type="sso_provider", object_id=provider.pk,
+                 details={"sessions_ended": ended})
+    return ended
+
+
+@transaction.atomic
+def remove_provider(*, provider: Provider, by: User | None = None) -> int:
+    """Delete a provider (its links to accounts go with it) after ending the sessions begun
+    through it; returns how many were ended."""
+    ended = end_sessions_through(provider)
+    record_event(action=SsoAction.PROVIDER_REMOVED, actor=by, object_type="sso_provider", object_id=provider.pk,
+                 details={"sessions_ended": ended, "slug": provider.slug})
+    provider.delete()
+    return ended
+
+
+def end_sessions_through(provider: Provider) -> int:
+    """End every session that began with a sign-in through this provider (someone who signed in
+    with a password keeps theirs); returns how many were ended."""
+    def began_here(session: SessionBase) -> bool:
+        came_from = session.get(SIGNED_IN_SESSION_KEY) or {}
+        return isinstance(came_from, dict) and came_from.get("provider") == provider.slug
+
+    linked = SignedInSession.objects.filter(user__external_identities__provider=provider).distinct()
+    return accounts.end_sessions(linked, where=began_here)
 
 
 def check_provider(provider: Provider) -> client.Metadata:

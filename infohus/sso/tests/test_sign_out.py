@@ -13,6 +13,7 @@ from django.test import Client, RequestFactory
 from conftest import sign_in_fully
 from infohus.accounts.models import SignedInSession, User
 from infohus.audit.models import AuditEvent
+from infohus.sso import services
 from infohus.sso.models import Provider
 from infohus.sso.tests.conftest import ORGANISATION, path_of
 from infohus.sso.tests.provider import Identity, LoopbackProvider, configure, redirect_of
@@ -150,3 +151,43 @@ def test_the_header_button_signs_out_at_the_provider_for_its_sessions(
 
     assert 'action="/accounts/sso/sign-out/"' in through_provider
     assert 'action="/accounts/sign-out/"' in with_password
+
+
+# --- a provider turned off or removed -----------------------------------------------------------
+
+def test_turning_a_provider_off_ends_the_sessions_begun_through_it(
+    carl_through_provider: Client, provider: Provider, people: dict[str, User]
+) -> None:
+    with_password = sign_in_fully(Client(), people["carl"])
+    someone_else = sign_in_fully(Client(), people["ida"])
+
+    provider.is_active = False
+    ended = services.save_provider(provider=provider, by=people["sofie"])
+
+    assert ended == 1
+    assert _desk_asks_for_sign_in(carl_through_provider)
+    assert with_password.get("/desk/").status_code == 200, "a password sign-in is not the provider's"
+    assert someone_else.get("/desk/").status_code == 200
+    event = AuditEvent.objects.get(action="sso.provider_turned_off")
+    assert event.actor_username == "sofie" and event.details == {"sessions_ended": 1}
+
+
+def test_saving_a_provider_that_stays_on_ends_no_session(
+    carl_through_provider: Client, provider: Provider, people: dict[str, User]
+) -> None:
+    provider.name = "Renamed"
+    assert services.save_provider(provider=provider, by=people["sofie"]) == 0
+    assert carl_through_provider.get("/desk/").status_code == 200
+    assert not AuditEvent.objects.filter(action="sso.provider_turned_off").exists()
+
+
+def test_removing_a_provider_in_the_admin_site_ends_its_sessions(
+    carl_through_provider: Client, provider: Provider, signed_in: Callable[[str], Client]
+) -> None:
+    response = signed_in("sofie").post(f"/admin/sso/provider/{provider.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not Provider.objects.filter(pk=provider.pk).exists()
+    assert _desk_asks_for_sign_in(carl_through_provider)
+    assert AuditEvent.objects.get(action="sso.provider_removed").details == {
+        "sessions_ended": 1, "slug": provider.slug}
