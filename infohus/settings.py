@@ -263,7 +263,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # fontTools logs each step of subsetting the font embedded in a PDF summary at INFO.
-    "loggers": {"axes": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    # Django's own "django" logger prints to the console in DEBUG as well; it goes through the
+    # root's handler only, so that each line (a task's state, a request) is printed once.
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True},
+                "axes": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }
 
 # Single sign-on: an identity provider's issuer must be https, except on this machine's loopback

@@ -7,6 +7,7 @@ against the provider's published keys, as Authlib's own clients do. The few HTTP
 the standard library, so that no HTTP client becomes a dependency of the site.
 """
 
+import hashlib
 import ipaddress
 import json
 import urllib.error
@@ -22,6 +23,7 @@ from authlib.oauth2.rfc6749.parameters import prepare_grant_uri, prepare_token_r
 from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from authlib.oidc.core import CodeIDToken
 from authlib.oidc.discovery import OpenIDProviderMetadata
+from django.core.cache import cache
 from joserfc import jwt
 from joserfc.errors import BadSignatureError, ClaimError, ExpiredTokenError, InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
@@ -29,6 +31,7 @@ from joserfc.jwk import KeySet
 from infohus.sso.refusals import Reason, SignInRefused
 
 TIMEOUT_SECONDS = 10
+DISCOVERY_CACHE_SECONDS = 5 * 60
 MAX_RESPONSE_BYTES = 1_000_000
 # Seconds of clock difference allowed between the provider and this server.
 LEEWAY_SECONDS = 60
@@ -100,8 +103,24 @@ def _get_json(url: str) -> dict[str, Any]:
     return data
 
 
-def discover(issuer: str) -> Metadata:
-    """The provider's discovery document, checked by Authlib and against the configured issuer."""
+def discover(issuer: str, *, fresh: bool = False) -> Metadata:
+    """The provider's discovery document, checked by Authlib and against the configured issuer.
+
+    A checked document is kept in the shared cache for DISCOVERY_CACHE_SECONDS, so that a sign-in
+    does not fetch it at the start and again at the callback; `fresh` reads it from the provider
+    (the administrator's check). The keys (JWKS) are always fetched fresh, so that a key the
+    provider has just rotated in is known at once."""
+    key = "sso:discovery:" + hashlib.sha256(issuer.encode()).hexdigest()
+    if not fresh:
+        cached = cache.get(key)
+        if isinstance(cached, Metadata):
+            return cached
+    metadata = _discover(issuer)
+    cache.set(key, metadata, DISCOVERY_CACHE_SECONDS)
+    return metadata
+
+
+def _discover(issuer: str) -> Metadata:
     data = _get_json(issuer.rstrip("/") + "/.well-known/openid-configuration")
     try:
         OpenIDProviderMetadata(data).validate()

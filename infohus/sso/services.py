@@ -113,7 +113,7 @@ def end_sessions_through(provider: Provider) -> int:
 
 def check_provider(provider: Provider) -> client.Metadata:
     """Read and check the provider's discovery document (SignInRefused when it cannot)."""
-    return client.discover(provider.issuer)
+    return client.discover(provider.issuer, fresh=True)
 
 
 # --- signing in -----------------------------------------------------------------------------------
