@@ -30,13 +30,11 @@ from infohus.privacy.forms_retention import HoldForm, LiftForm, RuleForm
 from infohus.privacy.retention import BY_KEY
 from infohus.privacy.selectors import retention as reads
 from infohus.privacy.services import holds as hold_services
-from infohus.privacy.services.retention import run_retention
-from infohus.privacy.services.rules import require_data_protection_officer, set_rule
-from infohus.privacy.tasks import run_retention_task
+from infohus.privacy.services.retention import queue_retention_run, run_retention
+from infohus.privacy.services.rules import set_rule
 
 dpo_required = capability_required(Capability.AUDIT)
 RUNS_PER_PAGE = 50
-ACTION_RUN_QUEUED = "privacy.retention_run.queued"
 
 
 def _organisation(request: HttpRequest) -> Any:
@@ -165,19 +163,12 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @transaction.atomic
-def _queue_retention_run(*, actor: User, organisation: Any) -> None:
-    """Queue a real run for the worker once the audit event of the request is committed."""
-    require_data_protection_officer(actor)
-    record_event(action=ACTION_RUN_QUEUED, actor=actor, organisation=organisation, object_type="retention_run")
-    transaction.on_commit(run_retention_task.enqueue)
-
-
 @dpo_required
 def run_now(request: HttpRequest) -> HttpResponse:
     """GET asks for confirmation; POST queues a real run (audited) and goes to the runs."""
     if request.method != "POST":
         return render(request, "privacy/retention/run_now.html", {"rules": reads.rules()})
-    _queue_retention_run(actor=cast(User, request.user), organisation=_organisation(request))
+    queue_retention_run(actor=cast(User, request.user), organisation=_organisation(request))
     messages.success(request, _("A retention run was queued. It appears in this list when the background worker has "
                                 "done it."))
     return redirect("privacy:retention_runs")

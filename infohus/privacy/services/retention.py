@@ -31,6 +31,7 @@ from infohus.privacy import retention as kinds
 from infohus.privacy.models import RetentionRun
 from infohus.privacy.retention import months_before
 from infohus.privacy.selectors.retention import held_people, rules
+from infohus.privacy.services.rules import require_data_protection_officer
 from infohus.training.services import erasure as training
 
 logger = logging.getLogger(__name__)
@@ -161,6 +162,19 @@ def _one_kind(result: KindResult, *, cutoffs: dict[str, datetime], now: datetime
         result.count = going.count()
     else:
         _erase_in_batches(result, source, going, now=now, batch_size=batch_size)
+
+
+ACTION_RUN_QUEUED = "privacy.retention_run.queued"
+
+
+def queue_retention_run(*, actor: User, organisation: Any) -> None:
+    """A real run queued by the data protection officer (audited), for the worker once the
+    caller's transaction is committed."""
+    from infohus.privacy.tasks import run_retention_task  # the task module imports this one
+
+    require_data_protection_officer(actor)
+    record_event(action=ACTION_RUN_QUEUED, actor=actor, organisation=organisation, object_type="retention_run")
+    transaction.on_commit(run_retention_task.enqueue)
 
 
 def run_retention(*, now: datetime | None = None, dry_run: bool = False, started_by: User | None = None,
