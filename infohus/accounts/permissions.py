@@ -20,17 +20,38 @@ from infohus.accounts.roles import CAPABILITIES, Capability, membership_can, rol
 SESSION_MEMBERSHIP_KEY = "infohus_membership_id"
 
 
+def _active_memberships(user: Any) -> QuerySet[Membership]:
+    found = Membership.objects.filter(user=user, is_active=True, organisation__is_active=True)
+    acting_in: int | None = getattr(user, "_infohus_acting_in", None)
+    return found if acting_in is None else found.filter(pk=acting_in)
+
+
+def act_only_in(user: Any, membership: Membership) -> None:
+    """Confine this request's user to one of their memberships: every permission function and
+    need-to-know selector then sees that one alone. An API token acts in the membership it was
+    issued for, so that a token given to one municipality's system never reaches what its user
+    may see through another membership."""
+    user._infohus_acting_in = membership.pk
+    user._infohus_memberships = None
+
+
+def confined_organisation(user: Any) -> int | None:
+    """The organisation a confined user acts for (see act_only_in); None for a page's user, who
+    acts through all their memberships."""
+    if getattr(user, "_infohus_acting_in", None) is None:
+        return None
+    memberships = memberships_of(user)
+    # A confining membership that has ended confines to nothing (organisation id 0 is never used).
+    return memberships[0].organisation_id if memberships else 0
+
+
 def memberships_of(user: Any) -> list[Membership]:
     """Active memberships of a user, loaded once per request."""
     if not getattr(user, "is_authenticated", False):
         return []
     cached: list[Membership] | None = getattr(user, "_infohus_memberships", None)
     if cached is None:
-        cached = list(
-            Membership.objects.filter(user=user, is_active=True, organisation__is_active=True)
-            .select_related("organisation")
-            .order_by("organisation__name", "role")
-        )
+        cached = list(_active_memberships(user).select_related("organisation").order_by("organisation__name", "role"))
         user._infohus_memberships = cached
     return cached
 
@@ -41,9 +62,7 @@ def organisations_with(user: Any, capability: Capability) -> QuerySet[Membership
     if not getattr(user, "is_authenticated", False):
         return Membership.objects.none().values_list("organisation_id", flat=True)
     roles = [role.value for role, caps in CAPABILITIES.items() if capability in caps]
-    return Membership.objects.filter(
-        user=user, is_active=True, role__in=roles, organisation__is_active=True
-    ).values_list("organisation_id", flat=True)
+    return _active_memberships(user).filter(role__in=roles).values_list("organisation_id", flat=True)
 
 
 def active_membership(request: HttpRequest) -> Membership | None:

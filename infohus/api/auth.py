@@ -23,6 +23,7 @@ from django.utils import timezone
 from ninja.security import HttpBearer
 from ninja.throttling import BaseThrottle
 
+from infohus.accounts.permissions import act_only_in
 from infohus.api.errors import ApiError
 from infohus.api.models import ApiToken
 from infohus.api.scopes import Scope
@@ -162,6 +163,7 @@ class ScopedToken(HttpBearer):
         if self.required is not None and self.required.value not in found.scopes:
             raise ApiError(403, "missing_scope", f"The token does not carry the scope {self.required.value}.")
         _check_body(request)
+        act_only_in(found.user, found.membership)
         request.user = found.user
         request.api_token = found  # type: ignore[attr-defined]
         request.api_membership = found.membership  # type: ignore[attr-defined]

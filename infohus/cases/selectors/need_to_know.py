@@ -12,8 +12,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from infohus.accounts.models import Membership
-from infohus.accounts.permissions import organisations_with
+from infohus.accounts.permissions import confined_organisation, memberships_of, organisations_with
 from infohus.accounts.roles import CAPABILITIES, COMPARTMENTS, Capability, Compartment, Role
 from infohus.audit.services import record_event
 from infohus.cases.models import BreakGlassAccess, Case, Concern, Person, TeamMember
@@ -44,12 +43,30 @@ def concerns_for_triage(user: Any) -> QuerySet[Concern]:
 
 # --- cases and people ----------------------------------------------------------------------
 
+def _team_places(user: Any) -> QuerySet[TeamMember]:
+    """The user's places on teams; for a user confined to one membership (an API token), only the
+    places held for that membership's organisation."""
+    places = TeamMember.objects.filter(user=user, is_active=True)
+    confined = confined_organisation(user)
+    return places if confined is None else places.filter(organisation_id=confined)
+
+
+def _break_glass_openings(user: Any) -> QuerySet[BreakGlassAccess]:
+    """Unexpired break-the-glass openings; a confined user keeps them only while the membership
+    they act in may break the glass."""
+    openings = BreakGlassAccess.objects.filter(user=user, expires_at__gt=timezone.now())
+    if confined_organisation(user) is not None and not any(
+            Capability.BREAK_GLASS in CAPABILITIES[Role(m.role)] for m in memberships_of(user)):
+        return openings.none()
+    return openings
+
+
 def _team_case_ids(user: Any) -> QuerySet[TeamMember, Any]:
-    return TeamMember.objects.filter(user=user, is_active=True).order_by().values("case_id")
+    return _team_places(user).order_by().values("case_id")
 
 
 def _break_glass_case_ids(user: Any) -> QuerySet[BreakGlassAccess, Any]:
-    return BreakGlassAccess.objects.filter(user=user, expires_at__gt=timezone.now()).order_by().values("case_id")
+    return _break_glass_openings(user).order_by().values("case_id")
 
 
 def cases_visible_to(user: Any) -> QuerySet[Case]:
@@ -91,7 +108,7 @@ def _role_compartments(role: str) -> frozenset[str]:
 
 
 def _break_glass_compartments(user: Any) -> frozenset[str]:
-    roles = Membership.objects.filter(user=user, is_active=True).values_list("role", flat=True)
+    roles = [membership.role for membership in memberships_of(user)]
     allowed: set[str] = set()
     for role in roles:
         if Capability.BREAK_GLASS in CAPABILITIES[Role(role)]:
@@ -109,9 +126,9 @@ def case_access(user: Any, case_pk: int, *, purpose: str, audit: bool = True) ->
     team_member = None
     glass = None
     if case is not None and getattr(user, "is_authenticated", False):
-        team_member = TeamMember.objects.filter(case=case, user=user, is_active=True).first()
+        team_member = _team_places(user).filter(case=case).first()
         if team_member is None:
-            glass = BreakGlassAccess.objects.filter(case=case, user=user, expires_at__gt=timezone.now()).first()
+            glass = _break_glass_openings(user).filter(case=case).first()
     if case is None or (team_member is None and glass is None):
         record_event(action="case.refused", actor=user, object_type="case", object_id=case_pk,
                      purpose=purpose, details={"exists": case is not None})

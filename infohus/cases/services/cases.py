@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from infohus.accounts.models import Membership, Organisation, User
+from infohus.accounts.permissions import memberships_of
 from infohus.accounts.roles import CAPABILITIES, COMPARTMENTS, Capability, Role, role_can
 from infohus.audit.services import record_event
 from infohus.background.tasks import send_email
@@ -458,9 +459,7 @@ def edit_person(*, access: CaseAccess, actor: User, expected_version: int, chang
 # --- break the glass --------------------------------------------------------------------------
 
 def user_may_break_glass(user: User) -> bool:
-    roles = Membership.objects.filter(user=user, is_active=True, organisation__is_active=True).values_list(
-        "role", flat=True)
-    return any(Capability.BREAK_GLASS in CAPABILITIES[Role(role)] for role in roles)
+    return any(Capability.BREAK_GLASS in CAPABILITIES[Role(membership.role)] for membership in memberships_of(user))
 
 
 def data_protection_officers() -> list[User]:
