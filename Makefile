@@ -63,11 +63,13 @@ demo: migrate
 
 # The web server with the background worker beside it, both queueing tasks in the database
 # (TASKS_BACKEND=database). The worker stops when the web server does, however that ends; a task
-# cut short is recorded as failed and tried again at the next start. The worker does not reload
-# on code changes: restart `make run` after changing a task.
+# cut short, even by a kill, is recorded as failed and tried again at the next start
+# (recover_stalled_tasks). The worker does not reload on code changes: restart `make run` after
+# changing a task.
 run: demo
 	@export TASKS_BACKEND=database; \
-	$(MANAGE) db_worker --no-reload & worker=$$!; \
+	$(MANAGE) recover_stalled_tasks --worker-id make-run; \
+	$(MANAGE) db_worker --no-reload --worker-id make-run & worker=$$!; \
 	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	echo "Background worker running (manage.py db_worker, process $$worker); it stops with the web server."; \
 	$(MANAGE) runserver 127.0.0.1:8000

@@ -26,6 +26,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.tasks import Task, TaskResult, TaskResultStatus
 from django.tasks.base import TaskError
+from django.tasks.signals import task_finished
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -282,3 +283,48 @@ def dismiss(*, actor: Any, failure: FailedTask, note: str, organisation: Any = N
     record_event(action=ACTION_DISMISSED, actor=actor, organisation=organisation, object_type="failed_task",
                  object_id=failure.pk, details={"task": failure.task_path})
     return failure
+
+
+# --- tasks whose worker died ------------------------------------------------------------------------------
+
+class WorkerLost(Exception):
+    """The worker stopped (killed, or its machine went down) while it was running the task."""
+
+
+def recover_stalled(*, worker_id: str = "", older_than: timedelta | None = None) -> list[str]:
+    """Tasks left "running" by a worker that is gone, marked failed and handed to the retries like
+    any failure: those last claimed by `worker_id` (a worker starting again under its own id knows
+    that its previous run is over), and/or those started more than `older_than` ago (a sweep for
+    workers that never came back). The ids of the tasks recovered."""
+    from django_tasks_db.models import DBTaskResult  # only with the database backend
+
+    if not worker_id and older_than is None:
+        raise ValueError("Name the worker whose tasks are stalled, or how old a stalled task is.")
+    cutoff = timezone.now() - older_than if older_than is not None else None
+
+    def left_behind(task: Any) -> bool:
+        claimed_by_it = bool(worker_id) and bool(task.worker_ids) and task.worker_ids[-1] == worker_id
+        too_old = cutoff is not None and task.started_at is not None and task.started_at < cutoff
+        return claimed_by_it or too_old
+
+    recovered: list[str] = []
+    # Few tasks run at once, so they are all read and chosen here.
+    for candidate in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).order_by("started_at"):
+        if not left_behind(candidate):
+            continue
+        with transaction.atomic():
+            # Re-read under a lock: another sweep, or the worker itself, may have finished it.
+            stalled = DBTaskResult.objects.select_for_update().filter(
+                pk=candidate.pk, status=TaskResultStatus.RUNNING).first()
+            if stalled is None:
+                continue
+            who = stalled.worker_ids[-1] if stalled.worker_ids else "unknown"
+            try:
+                raise WorkerLost(f"Worker {who} stopped while running this task (started {stalled.started_at}).")
+            except WorkerLost as lost:
+                stalled.set_failed(lost)
+            logger.warning("Task %s (id %s) was left running by worker %s; recorded as failed", stalled.task_path,
+                           stalled.pk, who)
+            task_finished.send(sender=type(stalled.task.get_backend()), task_result=stalled.task_result)
+        recovered.append(str(stalled.pk))
+    return recovered
