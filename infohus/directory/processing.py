@@ -53,7 +53,7 @@ RECORDS: list[Declaration] = [
         legal_basis=(CONSENT, PUBLIC_TASK),
         seen_by=(C.MODERATE_DIRECTORY,),
         scope=_("The directory editors; the contact details are published only when the proposal is accepted."),
-        kept=NO_RULE,
+        retention="directory_submission",
     ),
     Personal(
         model="directory.ModerationStep",
@@ -62,6 +62,7 @@ RECORDS: list[Declaration] = [
         purpose=_("To know who accepted, changed or refused a proposal, and why."),
         legal_basis=(PUBLIC_TASK, SECURITY),
         seen_by=(C.MODERATE_DIRECTORY,),
-        kept=NO_RULE,
+        retention="directory_submission",
+        kept=_("The notes go with the proposer's details; who took each step stays, as the audit trail does."),
     ),
 ]

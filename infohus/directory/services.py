@@ -8,12 +8,13 @@ E-mails to the proposer go out only once that transaction has committed.
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 
 import phonenumbers
 from django.core import signing
 from django.db import transaction
+from django.db.models import Min, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -446,3 +447,31 @@ def _e164(number: str, country_code: str) -> str:
         return ""
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
+
+
+# --- retention (the kind "directory_submission" of privacy.retention) ------------------------
+
+_PROPOSER_FIELDS = ("proposer_name", "proposer_email", "contact", "client_address_hash")
+
+
+def _not_erased(submissions: QuerySet[Submission]) -> QuerySet[Submission]:
+    return submissions.exclude(**{name: "" for name in _PROPOSER_FIELDS})
+
+
+def expired_submissions(*, cutoff: datetime) -> QuerySet[Submission]:
+    """Proposals last handled (accepted, refused or sent back for changes) before the cutoff whose
+    proposer's details are still there. One waiting for an editor is kept: the queue shows it."""
+    return _not_erased(Submission.objects.exclude(status=S.PENDING).filter(updated_at__lt=cutoff))
+
+
+def oldest_submission_clock(submissions: QuerySet[Submission]) -> date | None:
+    handled = submissions.aggregate(first=Min("updated_at"))["first"]
+    return handled.date() if handled else None
+
+
+def erase_submissions(ids: list[int]) -> int:
+    """The proposer's name, e-mail address, contact details and hashed address, and the editors'
+    notes (which may quote them); what the proposal said of the project stays, and what was
+    published is the directory's own. Saving through update() leaves the clock as it was."""
+    ModerationStep.objects.filter(submission_id__in=ids).exclude(note="").update(note="")
+    return _not_erased(Submission.objects.filter(pk__in=ids)).update(**{name: "" for name in _PROPOSER_FIELDS})

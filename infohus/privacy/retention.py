@@ -33,6 +33,7 @@ YOUTH = "youth_participant"
 PEER_REPORT = "peer_report"
 CONTACT = "community_contact"
 ENROLMENT = "external_enrolment"
+SUBMISSION = "directory_submission"
 AUDIT = "audit_event"
 
 # In the order the run takes them: a person goes only once their concerns and cases have gone,
@@ -72,6 +73,12 @@ KINDS: tuple[RecordKind, ...] = (
                _("The last day of the course run."),
                _("Name and e-mail address; attendance and evaluations stay as counts."),
                default_months=60, minimum_months=12),
+    RecordKind(SUBMISSION, _("Proposal sent through “Get involved”"),
+               _("The date an editor last handled it (accepted, refused or sent back for changes); a proposal "
+                 "waiting for an editor is kept."),
+               _("The proposer's name and e-mail address, the contact details they gave, their hashed address and "
+                 "the editors' notes; what the proposal said of the project stays."),
+               default_months=12, minimum_months=1),
     RecordKind(AUDIT, _("Audit event"),
                _("The time of the event."),
                _("The oldest events of the trail; the chain is anchored where they ended."),

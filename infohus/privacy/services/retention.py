@@ -26,6 +26,7 @@ from infohus.audit.services import record_event
 from infohus.cases.selectors import retention as cases_retention
 from infohus.cases.services.erasure import anonymise_cases, anonymise_concerns, anonymise_people
 from infohus.community.services import erasure as community
+from infohus.directory import services as directory
 from infohus.interventions.services.erasure import anonymise_interventions_of_cases
 from infohus.privacy import retention as kinds
 from infohus.privacy.models import RetentionRun
@@ -90,6 +91,8 @@ SOURCES: dict[str, Source] = {
     kinds.ENROLMENT: Source(lambda cutoff: training.expired_external_enrolments(cutoff=_day(cutoff)),
                             training.oldest_enrolment_clock,
                             lambda ids, now: training.erase_external_enrolments(ids)),
+    kinds.SUBMISSION: Source(lambda cutoff: directory.expired_submissions(cutoff=cutoff),
+                             directory.oldest_submission_clock, lambda ids, now: directory.erase_submissions(ids)),
 }
 
 
