@@ -35,52 +35,52 @@ class ForgivingRedisCache(RedisCache):
         super().__init__(server, {**params, "OPTIONS": options})
         self._down_until = 0.0
 
-    def _call(self, fallback: Any, operation: Callable[[], Any]) -> Any:
+    def _call(self, fallback: Any, operation: Callable[..., Any], *args: Any) -> Any:
         if time.monotonic() < self._down_until:
             return fallback
         try:
-            return operation()
+            return operation(*args)
         except UNREACHABLE as error:
             self._down_until = time.monotonic() + self.retry_seconds
             logger.warning("Redis is unreachable (%s); the cache is bypassed for %g s", error, self.retry_seconds)
             return fallback
 
     def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
-        return self._call(default, lambda: super(ForgivingRedisCache, self).get(key, default, version))
+        return self._call(default, super().get, key, default, version)
 
     def get_many(self, keys: Any, version: int | None = None) -> dict[Any, Any]:
-        return self._call({}, lambda: super(ForgivingRedisCache, self).get_many(keys, version))
+        return self._call({}, super().get_many, keys, version)
 
     def has_key(self, key: Any, version: int | None = None) -> bool:
-        return self._call(False, lambda: super(ForgivingRedisCache, self).has_key(key, version))
+        return self._call(False, super().has_key, key, version)
 
     def add(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
-        return self._call(False, lambda: super(ForgivingRedisCache, self).add(key, value, timeout, version))
+        return self._call(False, super().add, key, value, timeout, version)
 
     def set(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> Any:
-        return self._call(False, lambda: super(ForgivingRedisCache, self).set(key, value, timeout, version))
+        return self._call(False, super().set, key, value, timeout, version)
 
     def set_many(self, data: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> list[Any]:
         # Every key counts as not stored.
-        return self._call(list(data), lambda: super(ForgivingRedisCache, self).set_many(data, timeout, version))
+        return self._call(list(data), super().set_many, data, timeout, version)
 
     def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
-        return self._call(False, lambda: super(ForgivingRedisCache, self).touch(key, timeout, version))
+        return self._call(False, super().touch, key, timeout, version)
 
     def delete(self, key: Any, version: int | None = None) -> bool:
-        return self._call(False, lambda: super(ForgivingRedisCache, self).delete(key, version))
+        return self._call(False, super().delete, key, version)
 
     def delete_many(self, keys: Any, version: int | None = None) -> Any:
-        return self._call(None, lambda: super(ForgivingRedisCache, self).delete_many(keys, version))
+        return self._call(None, super().delete_many, keys, version)
 
     def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
         # As for a key that is not there (ValueError), so that a caller's "start the count"
         # branch runs; that branch's set() is then bypassed too.
         missing = object()
-        result = self._call(missing, lambda: super(ForgivingRedisCache, self).incr(key, delta, version))
+        result = self._call(missing, super().incr, key, delta, version)
         if result is missing:
             raise ValueError(f"Key {key!r} not found (the cache is unreachable).")
         return int(result)
 
     def clear(self) -> bool:
-        return self._call(False, lambda: super(ForgivingRedisCache, self).clear())
+        return self._call(False, super().clear)

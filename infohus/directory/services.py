@@ -448,7 +448,6 @@ def _e164(number: str, country_code: str) -> str:
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
-
 # --- retention (the kind "directory_submission" of privacy.retention) ------------------------
 
 _PROPOSER_FIELDS = ("proposer_name", "proposer_email", "contact", "client_address_hash")

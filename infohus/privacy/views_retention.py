@@ -14,7 +14,6 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -162,7 +161,6 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "privacy/retention/run.html", {"run": run, "rows": rows})
 
 
-@transaction.atomic
 @dpo_required
 def run_now(request: HttpRequest) -> HttpResponse:
     """GET asks for confirmation; POST queues a real run (audited) and goes to the runs."""

@@ -51,12 +51,16 @@ def _team_places(user: Any) -> QuerySet[TeamMember]:
     return places if confined is None else places.filter(organisation_id=confined)
 
 
+def may_break_glass(user: Any) -> bool:
+    """Whether one of the roles the user acts in may break the glass."""
+    return any(Capability.BREAK_GLASS in CAPABILITIES[Role(m.role)] for m in memberships_of(user))
+
+
 def _break_glass_openings(user: Any) -> QuerySet[BreakGlassAccess]:
     """Unexpired break-the-glass openings; a confined user keeps them only while the membership
     they act in may break the glass."""
     openings = BreakGlassAccess.objects.filter(user=user, expires_at__gt=timezone.now())
-    if confined_organisation(user) is not None and not any(
-            Capability.BREAK_GLASS in CAPABILITIES[Role(m.role)] for m in memberships_of(user)):
+    if confined_organisation(user) is not None and not may_break_glass(user):
         return openings.none()
     return openings
 

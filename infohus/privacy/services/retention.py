@@ -170,6 +170,7 @@ def _one_kind(result: KindResult, *, cutoffs: dict[str, datetime], now: datetime
 ACTION_RUN_QUEUED = "privacy.retention_run.queued"
 
 
+@transaction.atomic
 def queue_retention_run(*, actor: User, organisation: Any) -> None:
     """A real run queued by the data protection officer (audited), for the worker once the
     caller's transaction is committed."""
