@@ -15,6 +15,7 @@ import phonenumbers
 from django.core import signing
 from django.db import transaction
 from django.db.models import Min, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -465,7 +466,7 @@ def expired_submissions(*, cutoff: datetime) -> QuerySet[Submission]:
 
 def oldest_submission_clock(submissions: QuerySet[Submission]) -> date | None:
     handled = submissions.aggregate(first=Min("updated_at"))["first"]
-    return handled.date() if handled else None
+    return timezone.localdate(handled) if handled else None
 
 
 def erase_submissions(ids: list[int]) -> int:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from infohus.accounts.models import Membership, User
@@ -136,7 +137,7 @@ def test_list_shows_each_version_with_status_date_and_assessments_made(author: C
             for v in i.versions.all()]
     assert rows == [(2, "draft", 0), (1, "published", 3)]
     assert f'href="{_url("version_detail", v1.pk)}"' in html and f'href="{_url("version_detail", draft.pk)}"' in html
-    assert v1.published_at is not None and v1.published_at.strftime("%Y-%m-%d") in html
+    assert v1.published_at is not None and timezone.localdate(v1.published_at).isoformat() in html
     assert '<td data-testid="assessment-count">3</td>' in html
 
 

@@ -5,6 +5,7 @@ batches through cases.services.erasure."""
 from datetime import date, datetime
 
 from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from infohus.cases.models import Case, Concern, Person
 
@@ -23,7 +24,7 @@ def expired_concerns(*, cutoff: datetime) -> QuerySet[Concern]:
 def oldest_concern_clock(concerns: QuerySet[Concern]) -> date | None:
     """The earliest date that started the clock of any of these concerns."""
     found = concerns.aggregate(local=Min("local_assessment__assessed_at"), decided=Min("decision__decided_on"))
-    days = [found["decided"], found["local"].date() if found["local"] else None]
+    days = [found["decided"], timezone.localdate(found["local"]) if found["local"] else None]
     return min((d for d in days if d is not None), default=None)
 
 
@@ -34,7 +35,7 @@ def expired_cases(*, cutoff: datetime) -> QuerySet[Case]:
 
 def oldest_case_clock(cases: QuerySet[Case]) -> date | None:
     closed = cases.aggregate(first=Min("closed_at"))["first"]
-    return closed.date() if closed else None
+    return timezone.localdate(closed) if closed else None
 
 
 def opening_concern_ids(case_ids: list[int]) -> list[int]:
@@ -60,4 +61,4 @@ def people_to_anonymise(*, cutoff: datetime, concerns_going: QuerySet[Concern] |
 
 def oldest_person_clock(people: QuerySet[Person]) -> date | None:
     made = people.aggregate(first=Min("created_at"))["first"]
-    return made.date() if made else None
+    return timezone.localdate(made) if made else None

@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from django.db.models import Min, Q, QuerySet
 from django.db.models.functions import TruncYear
+from django.utils import timezone
 
 from infohus.community.models import (
     AmbassadorActivity,
@@ -64,7 +65,7 @@ def expired_peer_reports(*, cutoff: datetime) -> QuerySet[PeerReport]:
 
 def oldest_peer_report_clock(reports: QuerySet[PeerReport]) -> date | None:
     handled = reports.aggregate(first=Min("handled_at"))["first"]
-    return handled.date() if handled else None
+    return timezone.localdate(handled) if handled else None
 
 
 def erase_peer_reports(ids: list[int]) -> int:
@@ -83,7 +84,7 @@ def expired_contacts(*, cutoff: datetime) -> QuerySet[ContactPerson]:
 
 def oldest_contact_clock(contacts: QuerySet[ContactPerson]) -> date | None:
     recorded = contacts.aggregate(first=Min("created_at"))["first"]
-    return recorded.date() if recorded else None
+    return timezone.localdate(recorded) if recorded else None
 
 
 def erase_contacts(ids: list[int]) -> int:
